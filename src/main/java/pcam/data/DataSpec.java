@@ -1,0 +1,43 @@
+package pcam.data;
+
+import java.nio.file.Path;
+
+/**
+ * Where a labelled dataset lives and how to cut it, as given on the command line. Flows one way:
+ * CLI -> this record -> {@link Datasets}.
+ *
+ * @param labelsCsv {@code id,label} CSV (Kaggle train_labels.csv)
+ * @param imagesDir folder of {@code <id>.tif}
+ * @param limit take the first N rows of the CSV, as the study did; null for all
+ * @param sample take a random stratified subset of N rows (after cleaning); null for all
+ * @param valFraction fraction held out, stratified, for validation (0 for none)
+ * @param seed seed for sampling and splitting
+ * @param darkThreshold drop patches whose brightest channel value is below this (near-black)
+ * @param brightThreshold drop patches whose darkest channel value is above this (near-white)
+ * @param skipMissing proceed when CSV ids have no image file (report them) instead of failing
+ * @param skipBad proceed past unreadable or malformed images (report them) instead of failing
+ * @param cache keep a decoded copy on disk so the next load of the same files is fast
+ */
+public record DataSpec(
+    Path labelsCsv,
+    Path imagesDir,
+    Integer limit,
+    Integer sample,
+    double valFraction,
+    long seed,
+    int darkThreshold,
+    int brightThreshold,
+    boolean skipMissing,
+    boolean skipBad,
+    boolean cache) {
+
+  public static final int DEFAULT_DARK_THRESHOLD = 10;
+  public static final int DEFAULT_BRIGHT_THRESHOLD = 245;
+
+  /** The Kaggle layout: {@code DIR/train_labels.csv} and {@code DIR/train/}. */
+  public static DataSpec kaggle(Path dir, double valFraction, long seed) {
+    return new DataSpec(
+        dir.resolve("train_labels.csv"), dir.resolve("train"), null, null, valFraction, seed,
+        DEFAULT_DARK_THRESHOLD, DEFAULT_BRIGHT_THRESHOLD, false, false, true);
+  }
+}
