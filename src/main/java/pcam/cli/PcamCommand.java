@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
       "SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {},
+    subcommands = {DataCommand.class, BenchCommand.class},
     showDefaultValues = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -1,0 +1,91 @@
+package pcam.eval;
+
+import java.util.Arrays;
+
+/**
+ * Metrics of probabilistic binary predictions against 0/1 labels: ROC AUC (ties count half, the
+ * Mann-Whitney form), log loss, and the confusion matrix and accuracy at a threshold.
+ */
+public final class BinaryMetrics {
+  private BinaryMetrics() {}
+
+  public record Confusion(long tn, long fp, long fn, long tp) {
+    public long total() {
+      return tn + fp + fn + tp;
+    }
+
+    public double accuracy() {
+      return total() == 0 ? Double.NaN : (double) (tn + tp) / total();
+    }
+  }
+
+  /**
+   * ROC AUC: the probability that a random positive scores above a random negative, ties counting
+   * one half. Computed from average ranks in O(n log n). NaN when a class is absent.
+   */
+  public static double auc(float[] scores, float[] labels) {
+    int n = check(scores, labels);
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
+    double positiveRankSum = 0;
+    long positives = 0;
+    int i = 0;
+    while (i < n) {
+      int j = i;
+      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+        j++;
+      }
+      double averageRank = (i + j) / 2.0 + 1; // 1-based rank shared by the tied run i..j
+      for (int k = i; k <= j; k++) {
+        if (labels[order[k]] == 1f) {
+          positiveRankSum += averageRank;
+          positives++;
+        }
+      }
+      i = j + 1;
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  /** Predicted label 1 when score >= threshold. */
+  public static Confusion confusion(float[] scores, float[] labels, double threshold) {
+    int n = check(scores, labels);
+    long tn = 0, fp = 0, fn = 0, tp = 0;
+    for (int i = 0; i < n; i++) {
+      boolean predicted = scores[i] >= threshold;
+      boolean actual = labels[i] == 1f;
+      if (actual) {
+        if (predicted) tp++; else fn++;
+      } else {
+        if (predicted) fp++; else tn++;
+      }
+    }
+    return new Confusion(tn, fp, fn, tp);
+  }
+
+  /** Mean binary cross-entropy, with probabilities clipped to [1e-7, 1-1e-7] as Keras does. */
+  public static double logLoss(float[] scores, float[] labels) {
+    int n = check(scores, labels);
+    double eps = 1e-7;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double p = Math.min(Math.max(scores[i], eps), 1 - eps);
+      sum -= labels[i] == 1f ? Math.log(p) : Math.log(1 - p);
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private static int check(float[] scores, float[] labels) {
+    if (scores.length != labels.length) {
+      throw new IllegalArgumentException(scores.length + " scores but " + labels.length + " labels");
+    }
+    return scores.length;
+  }
+}
