@@ -83,18 +83,19 @@ public final class CnnGraph {
 
     SplittableRandom seeds = new SplittableRandom(spec.seed());
     List<Variable<TFloat32>> variables = new ArrayList<>();
-    List<Variable<TFloat32>> kernels = new ArrayList<>();
+    List<Operand<TFloat32>> kernels = new ArrayList<>();
     // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
     Operand<TInt64> stepValue = tf.identity(step);
     for (Layer layer : spec.layers()) {
       Ops scope = tf.withSubScope(layer.name());
       if (layer instanceof Conv conv) {
         Shape kernelShape = Shape.of(Architecture.KERNEL, Architecture.KERNEL, conv.inChannels(), conv.filters());
-        Variable<TFloat32> kernel = variable(tf, layer.name() + "/kernel", spec.initializer(), kernelShape, seeds.nextLong());
-        Variable<TFloat32> bias = zeros(tf, layer.name() + "/bias", Shape.of(conv.filters()));
-        x = scope.nn.conv2d(x, kernel, List.of(1L, 1L, 1L, 1L), "VALID");
-        x = scope.nn.relu(scope.nn.biasAdd(x, bias));
-        kernels.add(kernel);
+        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
+        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(conv.filters()));
+        Operand<TFloat32> kernelValue = read(scope, kernel);
+        x = scope.nn.conv2d(x, kernelValue, List.of(1L, 1L, 1L, 1L), "VALID");
+        x = scope.nn.relu(scope.nn.biasAdd(x, read(scope, bias)));
+        kernels.add(kernelValue);
         variables.add(kernel);
         variables.add(bias);
       } else if (layer instanceof MaxPool) {
@@ -105,13 +106,14 @@ public final class CnnGraph {
         x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
       } else if (layer instanceof Dense dense) {
         Shape kernelShape = Shape.of(dense.inUnits(), dense.units());
-        Variable<TFloat32> kernel = variable(tf, layer.name() + "/kernel", spec.initializer(), kernelShape, seeds.nextLong());
-        Variable<TFloat32> bias = zeros(tf, layer.name() + "/bias", Shape.of(dense.units()));
-        x = scope.nn.biasAdd(scope.linalg.matMul(x, kernel), bias);
+        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
+        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(dense.units()));
+        Operand<TFloat32> kernelValue = read(scope, kernel);
+        x = scope.nn.biasAdd(scope.linalg.matMul(x, kernelValue), read(scope, bias));
         if (dense.relu()) {
           x = scope.nn.relu(x);
         }
-        kernels.add(kernel);
+        kernels.add(kernelValue);
         variables.add(kernel);
         variables.add(bias);
       }
@@ -138,7 +140,10 @@ public final class CnnGraph {
       Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) gradients.dy(i);
       grads.add(g);
     }
-    Op update = spec.optimizer().buildStep(tf, variables, grads, learningRate);
+    // Ops read variables through aliasing Identity, and the applies update in place: without this
+    // fence, an apply may run before another gradient has read the old weights (a race).
+    Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(grads));
+    Op update = spec.optimizer().buildStep(afterGradients, variables, grads, learningRate);
     Op advance = tf.withControlDependencies(List.of(update)).assignAdd(step, tf.constant(1L));
     tf.withControlDependencies(List.of(update, advance)).withName(TRAIN).noOp();
     return new Built(List.copyOf(variables));
@@ -165,9 +170,9 @@ public final class CnnGraph {
     return tf.math.div(tf.math.mul(x, mask), keep);
   }
 
-  static Operand<TFloat32> regularization(Ops tf, List<Variable<TFloat32>> kernels, double l1, double l2) {
+  static Operand<TFloat32> regularization(Ops tf, List<Operand<TFloat32>> kernels, double l1, double l2) {
     Operand<TFloat32> total = tf.constant(0f);
-    for (Variable<TFloat32> kernel : kernels) {
+    for (Operand<TFloat32> kernel : kernels) {
       Operand<org.tensorflow.types.TInt32> axes =
           tf.constant(java.util.stream.IntStream.range(0, kernel.shape().numDimensions()).toArray());
       if (l1 > 0) {
@@ -178,6 +183,14 @@ public final class CnnGraph {
       }
     }
     return total;
+  }
+
+  /**
+   * The variable's current value. Ops consume this rather than the ref-typed VariableV2 output:
+   * some C++ gradients (Square) crash on a ref input.
+   */
+  private static Operand<TFloat32> read(Ops tf, Variable<TFloat32> variable) {
+    return tf.identity(variable);
   }
 
   private static Variable<TFloat32> variable(Ops tf, String name, Initializer initializer, Shape shape, long seed) {

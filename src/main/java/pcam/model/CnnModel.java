@@ -11,7 +11,6 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -44,18 +43,17 @@ public final class CnnModel implements TrainableModel {
   /**
    * Builds the graph for {@code spec} and a session on it with freshly initialised variables.
    *
+   * @param device where the session runs ({@link Device#AUTO} picks a GPU when TF sees one)
    * @param threads intra- and inter-op threads; 0 lets TensorFlow choose
    */
-  public static CnnModel create(ModelSpec spec, int threads) {
+  public static CnnModel create(ModelSpec spec, Device device, int threads) {
     if (threads < 0) {
       throw new InputException("--threads must be >= 0, got " + threads);
     }
     Graph graph = new Graph();
     try {
       CnnGraph.Built built = CnnGraph.build(graph, spec);
-      ConfigProto config =
-          ConfigProto.newBuilder().setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads).build();
-      Session session = new Session(graph, config);
+      Session session = new Session(graph, device.sessionConfig(threads));
       return new CnnModel(spec, graph, session, built.trainableParams());
     } catch (RuntimeException e) {
       graph.close();
@@ -137,6 +135,14 @@ public final class CnnModel implements TrainableModel {
         TFloat32 labels = labels(batch);
         Result r = session.runner().feed(CnnGraph.PIXELS, pixels).feed(CnnGraph.LABELS, labels).fetch(CnnGraph.LOSS).run()) {
       return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+
+  /** The current value of a variable (e.g. {@code conv2d/kernel}), flattened; for inspection and tests. */
+  float[] variable(String name) {
+    try (Result r = session.runner().fetch(name).run()) {
+      TFloat32 value = (TFloat32) r.get(0);
+      return read(value, (int) value.shape().size());
     }
   }
 

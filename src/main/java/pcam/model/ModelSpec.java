@@ -35,6 +35,10 @@ public record ModelSpec(
         0, 0, Initializer.GLOROT_UNIFORM, Optimizer.ADAM, seed);
   }
 
+  public ModelSpec withSeed(long newSeed) {
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed);
+  }
+
   public List<Architecture.Layer> layers() {
     return architecture.layers(crop, dropout, convDropout, denseDropout);
   }

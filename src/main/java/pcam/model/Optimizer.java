@@ -57,7 +57,8 @@ public enum Optimizer {
    */
   public Op buildStep(
       Ops tf, List<Variable<TFloat32>> variables, List<Operand<TFloat32>> gradients, Operand<TFloat32> learningRate) {
-    Ops init = tf.withInitScope();
+    // One scope per optimizer ("adam/..."): TF uniquifies a sub-scope name each time it is requested.
+    Ops slots = tf.withSubScope(cliName()).withInitScope();
     List<Op> applies = new ArrayList<>();
     List<Op> afterApplies = new ArrayList<>();
     switch (this) {
@@ -69,7 +70,7 @@ public enum Optimizer {
       case MOMENTUM -> {
         Operand<TFloat32> momentum = tf.constant(MOMENTUM_DECAY);
         for (int i = 0; i < variables.size(); i++) {
-          Variable<TFloat32> accum = slot(tf, variables.get(i), "momentum");
+          Variable<TFloat32> accum = slot(slots, variables.get(i), "momentum");
           applies.add(tf.train.applyMomentum(variables.get(i), accum, learningRate, gradients.get(i), momentum));
         }
       }
@@ -78,21 +79,21 @@ public enum Optimizer {
         Operand<TFloat32> noMomentum = tf.constant(0f);
         Operand<TFloat32> epsilon = tf.constant(EPSILON);
         for (int i = 0; i < variables.size(); i++) {
-          Variable<TFloat32> ms = slot(tf, variables.get(i), "rms");
-          Variable<TFloat32> mom = slot(tf, variables.get(i), "rms_momentum");
+          Variable<TFloat32> ms = slot(slots, variables.get(i), "rms");
+          Variable<TFloat32> mom = slot(slots, variables.get(i), "rms_momentum");
           applies.add(
               tf.train.applyRmsProp(variables.get(i), ms, mom, learningRate, rho, noMomentum, epsilon, gradients.get(i)));
         }
       }
       case ADAM -> {
-        Variable<TFloat32> beta1Power = scalarVariable(tf, init, "adam/beta1_power", BETA1);
-        Variable<TFloat32> beta2Power = scalarVariable(tf, init, "adam/beta2_power", BETA2);
+        Variable<TFloat32> beta1Power = scalarVariable(slots, "beta1_power", BETA1);
+        Variable<TFloat32> beta2Power = scalarVariable(slots, "beta2_power", BETA2);
         Operand<TFloat32> beta1 = tf.constant(BETA1);
         Operand<TFloat32> beta2 = tf.constant(BETA2);
         Operand<TFloat32> epsilon = tf.constant(EPSILON);
         for (int i = 0; i < variables.size(); i++) {
-          Variable<TFloat32> m = slot(tf, variables.get(i), "adam_m");
-          Variable<TFloat32> v = slot(tf, variables.get(i), "adam_v");
+          Variable<TFloat32> m = slot(slots, variables.get(i), "adam_m");
+          Variable<TFloat32> v = slot(slots, variables.get(i), "adam_v");
           applies.add(
               tf.train.applyAdam(
                   variables.get(i), m, v, beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, gradients.get(i)));
@@ -108,17 +109,17 @@ public enum Optimizer {
     return tf.withControlDependencies(all).noOp();
   }
 
-  private static Variable<TFloat32> slot(Ops tf, Variable<TFloat32> variable, String slot) {
-    Ops init = tf.withInitScope();
-    Variable<TFloat32> v =
-        init.withName(variable.op().name() + "/" + slot).variable(variable.shape(), TFloat32.class);
-    init.assign(v, init.zeros(init.constant(variable.shape().asArray()), TFloat32.class));
+  /** A zero-initialised slot named after its variable, e.g. {@code adam/conv2d.kernel.adam_m}. */
+  private static Variable<TFloat32> slot(Ops slots, Variable<TFloat32> variable, String slot) {
+    String name = variable.op().name().replace('/', '.') + "." + slot;
+    Variable<TFloat32> v = slots.withName(name).variable(variable.shape(), TFloat32.class);
+    slots.assign(v, slots.zeros(slots.constant(variable.shape().asArray()), TFloat32.class));
     return v;
   }
 
-  private static Variable<TFloat32> scalarVariable(Ops tf, Ops init, String name, float value) {
-    Variable<TFloat32> v = init.withName(name).variable(org.tensorflow.ndarray.Shape.scalar(), TFloat32.class);
-    init.assign(v, init.constant(value));
+  private static Variable<TFloat32> scalarVariable(Ops slots, String name, float value) {
+    Variable<TFloat32> v = slots.withName(name).variable(org.tensorflow.ndarray.Shape.scalar(), TFloat32.class);
+    slots.assign(v, slots.constant(value));
     return v;
   }
 }
