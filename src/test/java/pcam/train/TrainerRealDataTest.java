@@ -15,7 +15,10 @@ import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
 
-/** A short real training: cnn3 at full size on 2,000 real sample patches learns (validation AUC > 0.7). */
+/**
+ * A short real training: cnn3 at full size on 1,800 real sample patches for two epochs (batch 32,
+ * so about 110 Adam steps) learns: validation AUC on 200 held-out patches > 0.7.
+ */
 class TrainerRealDataTest {
   @Test
   void cnn3LearnsRealPatchesInTwoEpochs(@TempDir Path run) {
@@ -23,7 +26,7 @@ class TrainerRealDataTest {
     PatchSet train = all.select(IntStream.range(0, 1800).toArray());
     PatchSet validation = all.select(IntStream.range(1800, 2000).toArray());
     TrainingPlan plan =
-        new TrainingPlan(2, 64, 1e-3, LearningRateSchedule.Config.CONSTANT, new Augmentation(true, true, 0), 0, 42, 1);
+        new TrainingPlan(2, 32, 1e-3, LearningRateSchedule.Config.CONSTANT, new Augmentation(true, true, 0), 0, 42, 1);
     try (CnnModel model = CnnModel.create(ModelSpec.defaults(Architecture.CNN3, 42), Device.AUTO, 0)) {
       TrainingResult result = new Trainer(plan, run, List.of()).fit(model, train, validation, false);
       assertThat(result.best().auc()).isGreaterThan(0.7);
