@@ -20,7 +20,7 @@ import pcam.util.AtomicFiles;
 public final class ContactSheet {
   private static final int SCALE = 2;
   private static final int GAP = 6;
-  private static final int LABEL_WIDTH = 190;
+  private static final int LABEL_WIDTH = 215;
   private static final Color OUTLINE = new Color(0, 200, 90);
 
   static {
