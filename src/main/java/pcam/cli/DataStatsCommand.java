@@ -22,12 +22,11 @@ import picocli.CommandLine.Spec;
     name = "stats",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = {
-      "Load a labelled dataset as training would and report each step: class counts, ids without an",
-      "image, images that are unreadable/wrong-size/not RGB (counted, not fatal here), the cleaning",
-      "outcome and the train/validation split. Writes a PNG contact sheet of a few patches per class",
-      "with the centre 32x32 (the region that decides the label) outlined."
-    })
+    description =
+        "Load a labelled dataset as training would and report each step: class counts, ids without an image,"
+            + " images that are unreadable, wrong-size or not RGB (always counted and skipped here, never fatal),"
+            + " the cleaning outcome and the train/validation split. Writes a PNG contact sheet of a few patches"
+            + " per class with the centre 32x32 (the region that decides the label) outlined.")
 public final class DataStatsCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private DataOptions data;
