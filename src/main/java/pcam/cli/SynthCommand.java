@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     description =
         "Write a synthetic dataset in the Kaggle layout (train/, train_labels.csv, test/, sample_submission.csv,"
             + " plus test_labels.csv with the true test labels). H&E-like patches: pink stroma, purple nuclei;"
-            + " label 1 (about 40%) has tumour-like nuclei (larger, darker, crowded) only in the centre 32x32."
+            + " label 1 (about 40%%) has tumour-like nuclei (larger, darker, crowded) only in the centre 32x32."
             + " Deterministic for a seed. The demo's data.")
 public final class SynthCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SynthCommand.class);
