@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class BenchTrainCommandTest {
   @Test
   void printsBothThroughputsAndTheirRatio() {
-    CliRun run = CliRun.of("bench", "train", "--model", "cnn3", "--batch-size", "4", "--steps", "2", "--warmup", "1");
+    CliRun run = CliRun.run("bench", "train", "--model", "cnn3", "--batch-size", "4", "--steps", "2", "--warmup", "1");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).containsPattern("graph-only: +[0-9.]+ img/s").containsPattern("end-to-end: +[0-9.]+ img/s")
         .containsPattern("ratio: +[0-9.]+");
@@ -15,6 +15,6 @@ class BenchTrainCommandTest {
 
   @Test
   void nonPositiveBatchSizeIsBadInput() {
-    assertThat(CliRun.of("bench", "train", "--batch-size", "0").exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(CliRun.run("bench", "train", "--batch-size", "0").exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
   }
 }

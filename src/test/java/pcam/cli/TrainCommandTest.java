@@ -23,7 +23,7 @@ class TrainCommandTest {
     Path data = data();
     Path run = dir.resolve("run");
     CliRun first =
-        CliRun.of("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",
+        CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",
             "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2");
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("best epoch 1 of 1");
@@ -31,11 +31,11 @@ class TrainCommandTest {
         "checkpoints/last/state.json", "checkpoints/best/metrics.json"}) {
       assertThat(run.resolve(f)).exists();
     }
-    CliRun again = CliRun.of("train", "--data", data.toString(), "--out", run.toString());
+    CliRun again = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
     assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(again.err()).contains("already holds a run");
 
-    CliRun resumed = CliRun.of("train", "--resume", run.toString());
+    CliRun resumed = CliRun.run("train", "--resume", run.toString());
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(HistoryCsv.read(run.resolve("history.csv"))).hasSize(1);
   }
@@ -59,17 +59,17 @@ class TrainCommandTest {
       {"--val-fraction", "0", "--val-fraction"},
     };
     for (String[] c : cases) {
-      CliRun run = CliRun.of("train", "--data", dir.toString(), "--out", out, c[0], c[1]);
+      CliRun run = CliRun.run("train", "--data", dir.toString(), "--out", out, c[0], c[1]);
       assertThat(run.exitCode()).as(String.join(" ", c)).isEqualTo(ExitCodes.BAD_INPUT);
       assertThat(run.err()).as(String.join(" ", c)).contains(c[2]);
     }
-    CliRun existingFile = CliRun.of("train", "--data", dir.toString(), "--out", file.toString());
+    CliRun existingFile = CliRun.run("train", "--data", dir.toString(), "--out", file.toString());
     assertThat(existingFile.err()).contains("is an existing file");
-    CliRun missing = CliRun.of("train", "--out", out);
+    CliRun missing = CliRun.run("train", "--out", out);
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    CliRun resumeWithOptions = CliRun.of("train", "--resume", out, "--epochs", "3");
+    CliRun resumeWithOptions = CliRun.run("train", "--resume", out, "--epochs", "3");
     assertThat(resumeWithOptions.err()).contains("give no other options");
-    CliRun notARun = CliRun.of("train", "--resume", dir.toString());
+    CliRun notARun = CliRun.run("train", "--resume", dir.toString());
     assertThat(notARun.err()).contains("not a resumable run");
   }
 }
