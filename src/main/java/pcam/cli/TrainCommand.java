@@ -138,13 +138,9 @@ public final class TrainCommand implements Runnable {
     }
     TrainingResult result;
     try (CnnModel cnn = CnnModel.create(config.modelSpec(), dev, config.threads());
-        AutoCloseable hook = trainer.stopOnShutdown()) {
+        Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
       LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
       result = trainer.fit(cnn, split.train(), split.validation(), resume != null);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
     var outStream = spec.commandLine().getOut();
     if (result.interrupted()) {

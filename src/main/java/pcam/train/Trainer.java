@@ -79,11 +79,17 @@ public final class Trainer {
     stopRequested.set(true);
   }
 
+  /** A registered shutdown hook; closing it unregisters it. */
+  public interface ShutdownHook extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /**
    * Installs a shutdown hook (Ctrl-C): it requests a stop and waits for the loop to finish
    * saving. Close the returned handle when training is done.
    */
-  public AutoCloseable stopOnShutdown() {
+  public ShutdownHook stopOnShutdown() {
     Thread hook =
         new Thread(
             () -> {
