@@ -63,16 +63,14 @@ class CnnModelTest {
     double[][] regs = {{0, 0}, {1e-3, 0}, {0, 1e-3}};
     for (Optimizer optimizer : Optimizer.values()) {
       for (Initializer init : Initializer.values()) {
-        {
-          double[] reg = regs[(optimizer.ordinal() + init.ordinal()) % regs.length];
-          String label = optimizer + " " + init + " l1=" + reg[0] + " l2=" + reg[1];
-          // Dropout off: a changed loss on the same batch then comes only from the updated weights.
-          try (CnnModel model = CnnModel.create(small(optimizer, init, reg[0], reg[1], false), Device.AUTO, 0)) {
-            float first = model.trainStep(batch, 1e-3f).loss();
-            float second = model.trainStep(batch, 1e-3f).loss();
-            assertThat(first).as(label).isFinite();
-            assertThat(second).as(label).isFinite().isNotEqualTo(first);
-          }
+        double[] reg = regs[(optimizer.ordinal() + init.ordinal()) % regs.length];
+        String label = optimizer + " " + init + " l1=" + reg[0] + " l2=" + reg[1];
+        // Dropout off: a changed loss on the same batch then comes only from the updated weights.
+        try (CnnModel model = CnnModel.create(small(optimizer, init, reg[0], reg[1], false), Device.AUTO, 0)) {
+          float first = model.trainStep(batch, 1e-3f).loss();
+          float second = model.trainStep(batch, 1e-3f).loss();
+          assertThat(first).as(label).isFinite();
+          assertThat(second).as(label).isFinite().isNotEqualTo(first);
         }
       }
     }
