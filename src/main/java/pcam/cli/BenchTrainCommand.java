@@ -25,11 +25,10 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = {
-      "Training throughput: graph-only steps on one fixed in-memory batch, against end-to-end steps",
-      "(BatchLoader + augmentation + step) over the same in-memory patches. Prints both and their ratio.",
-      "The two are measured in alternating rounds, so load from other processes hits both alike."
-    })
+    description =
+        "Training throughput: graph-only steps on one fixed in-memory batch, against end-to-end steps"
+            + " (BatchLoader + augmentation + step) over the same in-memory patches. Prints both and their ratio."
+            + " The two are measured in alternating rounds, so load from other processes hits both alike.")
 public final class BenchTrainCommand implements Runnable {
   private static final int ROUNDS = 2;
 

@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     sortOptions = false,
-    description = {
-      "Train the study's cnn3 or cnn9 on a Kaggle-layout folder. Writes RUNDIR/config.json, history.csv,",
-      "train.log, checkpoints/ (best by validation AUC, and last), metrics.json and model/ (a SavedModel).",
-      "Ctrl-C saves a checkpoint; 'pcam train --resume RUNDIR' continues with the identical config."
-    })
+    description =
+        "Train the study's cnn3 or cnn9 on a Kaggle-layout folder. Writes RUNDIR/config.json, history.csv,"
+            + " train.log, checkpoints/ (best by validation AUC, and last), metrics.json and model/ (a SavedModel"
+            + " scoring 0..255 images into probability). Ctrl-C saves a checkpoint; 'pcam train --resume RUNDIR'"
+            + " continues with the identical config. --seed also seeds the weights, dropout, batch order and"
+            + " augmentation.")
 public final class TrainCommand implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
@@ -51,55 +52,55 @@ public final class TrainCommand implements Runnable {
   @Option(names = "--resume", paramLabel = "RUNDIR", description = "Continue RUNDIR from its last checkpoint, with its config.json.")
   private Path resume;
 
-  @Option(names = "--model", defaultValue = "cnn3", description = "cnn3 | cnn9")
+  @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn3", description = "cnn3 | cnn9")
   private String model;
 
-  @Option(names = "--crop", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
+  @Option(names = "--crop", paramLabel = "N", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
   private int crop;
 
-  @Option(names = "--epochs", defaultValue = "15")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "15")
   private int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "64")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64")
   private int batchSize;
 
-  @Option(names = "--optimizer", defaultValue = "adam", description = "sgd | momentum | rmsprop | adam (Keras defaults).")
+  @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "sgd | momentum | rmsprop | adam (Keras defaults).")
   private String optimizer;
 
-  @Option(names = "--lr", description = "Learning rate. Default: 1e-3 for cnn3, 1e-4 for cnn9 (the study's lesson).")
+  @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate. Default: 1e-3 for cnn3, 1e-4 for cnn9 (the study's lesson).")
   private Double lr;
 
-  @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant | step | plateau | cosine")
+  @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "constant", description = "constant | step | plateau | cosine")
   private String lrSchedule;
 
-  @Option(names = "--lr-step-every", defaultValue = "5", description = "step: multiply the rate by --lr-factor every N epochs.")
+  @Option(names = "--lr-step-every", paramLabel = "EPOCHS", defaultValue = "5", description = "step: multiply the rate by --lr-factor every N epochs.")
   private int lrStepEvery;
 
-  @Option(names = "--lr-factor", defaultValue = "0.5", description = "step and plateau: the multiplier.")
+  @Option(names = "--lr-factor", paramLabel = "F", defaultValue = "0.5", description = "step and plateau: the multiplier.")
   private double lrFactor;
 
-  @Option(names = "--lr-patience", defaultValue = "2", description = "plateau: epochs without a better validation AUC before reducing.")
+  @Option(names = "--lr-patience", paramLabel = "EPOCHS", defaultValue = "2", description = "plateau: epochs without a better validation AUC before reducing.")
   private int lrPatience;
 
-  @Option(names = "--lr-min", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
+  @Option(names = "--lr-min", paramLabel = "RATE", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
   private double lrMin;
 
   @Option(names = "--dropout", negatable = true, defaultValue = "true", fallbackValue = "true", description = "The study's dropout layers.")
   private boolean dropout;
 
-  @Option(names = "--conv-dropout", description = "Rate after each conv block. Default: 0.25 for cnn3, 0.3 for cnn9.")
+  @Option(names = "--conv-dropout", paramLabel = "RATE", description = "Rate after each conv block. Default: 0.25 for cnn3, 0.3 for cnn9.")
   private Double convDropout;
 
-  @Option(names = "--dense-dropout", description = "Rate after the 256-unit dense layer. Default: 0.25 for cnn3, 0.3 for cnn9.")
+  @Option(names = "--dense-dropout", paramLabel = "RATE", description = "Rate after the 256-unit dense layer. Default: 0.25 for cnn3, 0.3 for cnn9.")
   private Double denseDropout;
 
-  @Option(names = "--l1", defaultValue = "0", description = "L1 on kernels (Keras: l1 * sum|w|); the study's best was 0.001.")
+  @Option(names = "--l1", paramLabel = "L1", defaultValue = "0", description = "L1 on kernels (Keras: l1 * sum|w|); the study's best was 0.001.")
   private double l1;
 
-  @Option(names = "--l2", defaultValue = "0", description = "L2 on kernels (Keras: l2 * sum w^2).")
+  @Option(names = "--l2", paramLabel = "L2", defaultValue = "0", description = "L2 on kernels (Keras: l2 * sum w^2).")
   private double l2;
 
-  @Option(names = "--init", defaultValue = "glorot_uniform",
+  @Option(names = "--init", paramLabel = "NAME", defaultValue = "glorot_uniform",
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
   private String init;
 
@@ -107,10 +108,10 @@ public final class TrainCommand implements Runnable {
       description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
   private int earlyStop;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
   private int threads;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
+  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
 
   @Override
