@@ -215,12 +215,20 @@ public final class Predictor {
 
   private static List<String> readIdsChecked(Path dir, Path csv) {
     List<String> ids = readIds(csv);
+    requireImages(dir, ids, csv);
+    return ids;
+  }
+
+  /** Fails up front, counting and naming the first, when ids listed in {@code source} have no image. */
+  public static void requireImages(Path dir, List<String> ids, Path source) {
+    if (!Files.isDirectory(dir)) {
+      throw new InputException(dir + ": not a folder of images");
+    }
     List<String> missing = ids.stream().filter(id -> !Files.isRegularFile(dir.resolve(id + ".tif"))).toList();
     if (!missing.isEmpty()) {
       throw new InputException(
-          csv + ": " + missing.size() + " of " + ids.size() + " ids have no image in " + dir + " (first: " + missing.get(0) + ".tif)");
+          source + ": " + missing.size() + " of " + ids.size() + " ids have no image in " + dir + " (first: " + missing.get(0) + ".tif)");
     }
-    return ids;
   }
 
   /** The {@code id} column of a CSV with a header, checked non-empty and free of duplicates. */
