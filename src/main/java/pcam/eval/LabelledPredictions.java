@@ -7,20 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import pcam.data.LabelsCsv;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 /**
  * Scored, labelled patches: what {@code predictions.csv} ({@code id,label,probability}) holds, so
- * that ROC and confusion charts can be redrawn later from a run directory. Also reads a labels CSV
- * ({@code id,label}, Kaggle's train_labels.csv) to know what to score.
+ * that ROC and confusion charts can be redrawn later from a run directory.
  */
 public record LabelledPredictions(List<String> ids, float[] labels, float[] probabilities) {
   public static final String FILE = "predictions.csv";
@@ -63,24 +61,18 @@ public record LabelledPredictions(List<String> ids, float[] labels, float[] prob
   public record Labels(List<String> ids, float[] labels) {}
 
   public static Labels readLabels(Path csv, Integer limit) {
-    List<String> ids = new ArrayList<>();
-    List<Float> labels = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (CSVRecord row : rows(csv, List.of("id", "label"))) {
-      if (limit != null && ids.size() >= limit) {
-        break;
-      }
-      String id = row.get("id").trim();
-      if (!seen.add(id)) {
-        throw new InputException(csv + ": line " + (row.getRecordNumber() + 1) + ": duplicate id " + id);
-      }
-      ids.add(id);
-      labels.add(label(csv, row));
+    List<LabelsCsv.Row> rows = LabelsCsv.readLabels(csv);
+    if (limit != null && limit < rows.size()) {
+      rows = rows.subList(0, limit);
     }
-    if (ids.isEmpty()) {
-      throw new InputException(csv + ": no rows");
+    if (rows.isEmpty()) {
+      throw new InputException(csv + ": no rows after the header");
     }
-    return new Labels(ids, toArray(labels));
+    float[] labels = new float[rows.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = rows.get(i).label();
+    }
+    return new Labels(rows.stream().map(LabelsCsv.Row::id).toList(), labels);
   }
 
   private static List<CSVRecord> rows(Path csv, List<String> required) {

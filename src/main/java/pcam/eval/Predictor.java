@@ -1,26 +1,21 @@
 package pcam.eval;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.Batch;
+import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;
 import pcam.model.ScoringModel;
 import pcam.util.InputException;
@@ -231,30 +226,11 @@ public final class Predictor {
     }
   }
 
-  /** The {@code id} column of a CSV with a header, checked non-empty and free of duplicates. */
+  /** The ids of a CSV whose first column is {@code id}, checked non-empty and free of duplicates. */
   public static List<String> readIds(Path csv) {
-    List<String> ids = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    try (Reader in = Files.newBufferedReader(csv);
-        CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
-      if (!parser.getHeaderMap().containsKey("id")) {
-        throw new InputException(csv + ": no 'id' column (header: " + parser.getHeaderNames() + ")");
-      }
-      for (CSVRecord row : parser) {
-        String id = row.get("id").trim();
-        if (id.isEmpty()) {
-          throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": empty id");
-        }
-        if (!seen.add(id)) {
-          throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": duplicate id " + id);
-        }
-        ids.add(id);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new InputException(csv + ": cannot read ids (" + e.getMessage() + ")", e);
-    }
+    List<String> ids = LabelsCsv.readIds(csv);
     if (ids.isEmpty()) {
-      throw new InputException(csv + ": no ids");
+      throw new InputException(csv + ": no ids after the header");
     }
     return ids;
   }

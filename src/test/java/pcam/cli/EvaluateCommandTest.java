@@ -101,7 +101,7 @@ class EvaluateCommandTest {
     CliRun badLabel = CliRun.run("evaluate", "--model", run.toString(), "--labels", write(tmp, "id,label\nid000,2\n"),
         "--images", data.resolve("train").toString(), "--out", tmp.toString());
     assertThat(badLabel.exitCode()).isEqualTo(2);
-    assertThat(badLabel.err()).contains("line 2: label must be 0 or 1, is '2'");
+    assertThat(badLabel.err()).contains("line 2: label '2' is not 0 or 1");
   }
 
   private static String write(Path dir, String content) {

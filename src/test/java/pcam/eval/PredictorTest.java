@@ -98,7 +98,7 @@ class PredictorTest {
         .isInstanceOf(InputException.class)
         .hasMessageContaining("line 3: duplicate id id000");
     Files.writeString(csv, "name,label\nid000,0\n");
-    assertThatThrownBy(() -> Predictor.listIds(images, csv)).hasMessageContaining("no 'id' column");
+    assertThatThrownBy(() -> Predictor.listIds(images, csv)).hasMessageContaining("expected 'id' as the first column");
     assertThatThrownBy(() -> Predictor.listIds(tmp.resolve("nope"), null)).isInstanceOf(InputException.class);
   }
 }
