@@ -127,10 +127,12 @@ public final class Charts {
       XYPlot plot = chart.getXYPlot();
       style(plot);
       XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-      renderer.setSeriesPaint(0, new Color(0x1f77b4));
-      renderer.setSeriesPaint(1, new Color(0xff7f0e));
-      renderer.setSeriesStroke(0, new BasicStroke(2f));
-      renderer.setSeriesStroke(1, new BasicStroke(2f));
+      for (int i = 0; i < data.getSeriesCount(); i++) {
+        // Same colour for a split in every chart, even when the other split is absent.
+        boolean train = data.getSeriesKey(i).equals("train");
+        renderer.setSeriesPaint(i, train ? new Color(0x1f77b4) : new Color(0xff7f0e));
+        renderer.setSeriesStroke(i, new BasicStroke(2f));
+      }
       plot.setRenderer(renderer);
       ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
       ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
