@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
       ""
     },
     subcommands = {DataCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class,
-      PredictCommand.class, EvaluateCommand.class, ReportCommand.class},
+      PredictCommand.class, EvaluateCommand.class, ReportCommand.class, SweepCommand.class},
     showDefaultValues = true,
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",
