@@ -1,5 +1,6 @@
 package pcam.eval;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.nio.file.Path;
 import pcam.util.Json;
 
@@ -11,6 +12,7 @@ import pcam.util.Json;
  * @param loss mean binary cross-entropy of the probabilities (Keras clipping)
  * @param accuracy and {@code confusion} at {@code threshold} (predict 1 when probability >= it)
  */
+@JsonIgnoreProperties(ignoreUnknown = true) // a training run's metrics.json adds "epoch"
 public record EvaluationMetrics(
     double auc, double accuracy, double loss, long n, BinaryMetrics.Confusion confusion, double threshold) {
 

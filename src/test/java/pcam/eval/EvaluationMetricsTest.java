@@ -31,4 +31,14 @@ class EvaluationMetricsTest {
     assertThat(json.get("threshold").asDouble()).isEqualTo(0.5);
     assertThat(EvaluationMetrics.read(file)).isEqualTo(m);
   }
+
+  @Test
+  void readsATrainingRunsMetricsWhichAlsoNamesTheEpoch(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("metrics.json");
+    java.nio.file.Files.writeString(file,
+        "{\"epoch\":3,\"auc\":0.9,\"accuracy\":0.8,\"loss\":0.4,\"n\":10,\"confusion\":{\"tn\":5,\"fp\":1,\"fn\":1,\"tp\":3},\"threshold\":0.5}");
+    EvaluationMetrics m = EvaluationMetrics.read(file);
+    assertThat(m.auc()).isEqualTo(0.9);
+    assertThat(m.confusion()).isEqualTo(new BinaryMetrics.Confusion(5, 1, 1, 3));
+  }
 }
