@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -123,7 +124,7 @@ public final class Predictor {
       pool.shutdownNow();
     }
     long nanos = System.nanoTime() - start;
-    float[] kept = scoredIds.size() == ids.size() ? probabilities : java.util.Arrays.copyOf(probabilities, scoredIds.size());
+    float[] kept = scoredIds.size() == ids.size() ? probabilities : Arrays.copyOf(probabilities, scoredIds.size());
     Predictions result = new Predictions(List.copyOf(scoredIds), kept, List.copyOf(skipped), nanos);
     log.info(
         "scored {} images in {} s ({} img/s, tta {}, batch {})",
@@ -161,7 +162,7 @@ public final class Predictor {
       kept.add(id);
     }
     if (kept.size() < slice.size()) {
-      pixels = java.util.Arrays.copyOf(pixels, kept.size() * patchBytes);
+      pixels = Arrays.copyOf(pixels, kept.size() * patchBytes);
     }
     Batch batch = new Batch(pixels, new float[kept.size()], kept.size(), PatchReader.SIZE, PatchReader.SIZE);
     // Resizing here keeps it on the decoding threads, off the model's critical path.
