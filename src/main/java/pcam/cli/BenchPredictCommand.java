@@ -24,8 +24,8 @@ import pcam.util.InputException;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "End-to-end scoring throughput (stream decode + batch + predict, as 'pcam predict' does) against",
-      "graph-only inference on one in-memory batch, in one run; prints both and their ratio."
+      "End-to-end scoring throughput (stream decode + batch + predict, as 'pcam predict' does) against "
+          + "graph-only inference on one in-memory batch, in one run; prints both and their ratio."
     })
 public final class BenchPredictCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;

@@ -21,9 +21,9 @@ import pcam.util.InputException;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Score a labelled set and write metrics.json (auc, accuracy, loss, n, confusion, threshold),",
-      "predictions.csv (id,label,probability), roc.png, confusion.png and report.html into --out.",
-      "Images are streamed, as in predict."
+      "Score a labelled set and write metrics.json (auc, accuracy, loss, n, confusion, threshold), "
+          + "predictions.csv (id,label,probability), roc.png, confusion.png and report.html into --out. "
+          + "Images are streamed, as in predict."
     })
 public final class EvaluateCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;

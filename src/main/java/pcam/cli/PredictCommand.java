@@ -20,10 +20,10 @@ import pcam.util.InputException;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Score a folder of patches into a Kaggle submission (id,label with label = probability of tumour).",
-      "The folder is streamed: memory stays bounded whatever its size. Every id is scored exactly once;",
-      "an unreadable image stops the run and is named, because a submission missing ids is useless.",
-      "The file is written atomically: an existing one is replaced only by a complete, validated one."
+      "Score a folder of patches into a Kaggle submission (id,label with label = probability of tumour). "
+          + "The folder is streamed: memory stays bounded whatever its size. Every id is scored exactly once; "
+          + "an unreadable image stops the run and is named, because a submission missing ids is useless. "
+          + "The file is written atomically: an existing one is replaced only by a complete, validated one."
     })
 public final class PredictCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;

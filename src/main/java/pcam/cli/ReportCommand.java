@@ -13,8 +13,8 @@ import pcam.eval.RunReport;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "(Re)build RUNDIR/report.html: training curves from history.csv, ROC curve and confusion matrix",
-      "from predictions.csv, metrics.json and config.json, whichever the folder has."
+      "(Re)build RUNDIR/report.html: training curves from history.csv, ROC curve and confusion matrix "
+          + "from predictions.csv, metrics.json and config.json, whichever the folder has."
     })
 public final class ReportCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;

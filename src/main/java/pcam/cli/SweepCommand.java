@@ -21,11 +21,11 @@ import pcam.util.InputException;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Train every combination of the --set values, each as a normal run directory SWEEPDIR/<key=value_...>,",
-      "then write SWEEPDIR/sweep.csv (params, best validation AUC and accuracy, epochs, time), AUC-vs-knob",
-      "plots for numeric knobs, the loss curves as a grid over the first two knobs, and sweep.html.",
-      "Any other option is passed to 'pcam train' for every run (e.g. --model cnn9 --epochs 10 --limit 10000).",
-      "Run it again to resume: finished runs are skipped, interrupted ones continue from their checkpoint.",
+      "Train every combination of the --set values, each as a normal run directory SWEEPDIR/<key=value_...>, "
+          + "then write SWEEPDIR/sweep.csv (params, best validation AUC and accuracy, epochs, time), AUC-vs-knob "
+          + "plots for numeric knobs, the loss curves as a grid over the first two knobs, and sweep.html. "
+          + "Any other option is passed to 'pcam train' for every run (e.g. --model cnn9 --epochs 10 --limit 10000). "
+          + "Run it again to resume: finished runs are skipped, interrupted ones continue from their checkpoint.",
       "",
       "Example: pcam sweep --data DIR --out sweeps/opt --set optimizer=sgd,rmsprop,adam --set lr=0.01,0.001 --epochs 5"
     })
