@@ -17,6 +17,7 @@ import pcam.model.ModelSpec;
 import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,8 +47,7 @@ public final class BenchTrainCommand implements Runnable {
   @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured steps first.")
   private int warmup;
 
-  @Option(names = "--rotation", defaultValue = "0", paramLabel = "DEGREES", description = "End-to-end augmentation: flips plus this rotation.")
-  private double rotation;
+  @Mixin private AugmentOptions augmentOptions;
 
   @Option(names = "--loader-threads", description = "Batch assembly threads. Default: half the cores, at least 1.")
   private Integer loaderThreads;
@@ -63,9 +63,6 @@ public final class BenchTrainCommand implements Runnable {
     if (batchSize <= 0 || steps <= 0 || warmup < 0) {
       throw new InputException("--batch-size and --steps must be > 0 and --warmup >= 0");
     }
-    if (rotation < 0 || rotation > 180) {
-      throw new InputException("--rotation must be within 0..180 degrees, got " + rotation);
-    }
     Architecture architecture = Architecture.fromName(model);
     int workers = loaderThreads != null ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     if (workers < 1) {
@@ -73,7 +70,7 @@ public final class BenchTrainCommand implements Runnable {
     }
     Device dev = Device.parse(device);
     PatchSet patches = synthetic(batchSize * 8);
-    Augmentation augmentation = new Augmentation(true, true, rotation);
+    Augmentation augmentation = augmentOptions.toAugmentation();
     Batch fixed = firstBatch(patches);
     double graphSeconds = 0;
     double endToEndSeconds = 0;
@@ -105,8 +102,8 @@ public final class BenchTrainCommand implements Runnable {
       double graph = images / graphSeconds;
       double endToEnd = images / endToEndSeconds;
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "model %s, batch %d, %d measured steps per mode, loader threads %d, augmentation flips%s%n",
-          architecture.cliName(), batchSize, perRound * ROUNDS, workers, rotation > 0 ? " + rotation " + rotation : "");
+      out.printf(Locale.ROOT, "model %s, batch %d, %d measured steps per mode, loader threads %d, augmentation %s%n",
+          architecture.cliName(), batchSize, perRound * ROUNDS, workers, augmentation);
       out.printf(Locale.ROOT, "graph-only:  %8.1f img/s%n", graph);
       out.printf(Locale.ROOT, "end-to-end:  %8.1f img/s%n", endToEnd);
       out.printf(Locale.ROOT, "ratio:       %8.3f (end-to-end / graph-only)%n", endToEnd / graph);

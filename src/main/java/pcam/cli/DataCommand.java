@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Look at a dataset before training on it.",
-    subcommands = {})
+    subcommands = {DataStatsCommand.class})
 public final class DataCommand implements Runnable {
   @Spec private CommandSpec spec;
 

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.data.Datasets;
 import pcam.model.Architecture;
@@ -23,6 +22,7 @@ import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,8 +41,9 @@ public final class TrainCommand implements Runnable {
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Kaggle layout: DIR/train_labels.csv and DIR/train/*.tif.")
-  private Path data;
+  @Mixin private DataOptions dataOptions;
+
+  @Mixin private AugmentOptions augmentOptions;
 
   @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory to create.")
   private Path out;
@@ -102,23 +103,6 @@ public final class TrainCommand implements Runnable {
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
   private String init;
 
-  @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Random horizontal and vertical flips of training patches.")
-  private boolean flip;
-
-  @Option(names = "--rotation", defaultValue = "0", paramLabel = "DEGREES",
-      description = "Random rotation of training patches within +-DEGREES (the study used 40).")
-  private double rotation;
-
-  @Option(names = "--limit", description = "Use only the first N rows of the labels CSV (the study used 10000).")
-  private Integer limit;
-
-  @Option(names = "--sample", description = "Use a random stratified subset of N patches.")
-  private Integer sample;
-
-  @Option(names = "--val-fraction", defaultValue = "0.1", description = "Stratified validation hold-out.")
-  private double valFraction;
-
   @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
       description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
   private int earlyStop;
@@ -128,9 +112,6 @@ public final class TrainCommand implements Runnable {
 
   @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Split, weights, dropout, batch order and augmentation.")
-  private long seed;
 
   @Override
   public void run() {
@@ -177,8 +158,8 @@ public final class TrainCommand implements Runnable {
   }
 
   private Path checkNewRunDir() {
-    if (data == null || out == null) {
-      throw new InputException("--data and --out are required (or --resume RUNDIR)");
+    if (out == null) {
+      throw new InputException("--out RUNDIR is required (or --resume RUNDIR)");
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new InputException("--out " + out + " is an existing file");
@@ -192,13 +173,11 @@ public final class TrainCommand implements Runnable {
   private RunConfig buildConfig() {
     Architecture architecture = Architecture.fromName(model);
     Architecture.checkCrop(crop);
-    if (valFraction <= 0 || valFraction >= 1) {
-      throw new InputException("--val-fraction must be in (0, 1), got " + valFraction);
+    DataSpec dataSpec = dataOptions.toSpec();
+    if (dataSpec.valFraction() <= 0) {
+      throw new InputException("pcam train needs a validation split: --val-fraction must be > 0");
     }
-    DataSpec base = DataSpec.kaggle(data, valFraction, seed);
-    DataSpec dataSpec =
-        new DataSpec(base.labelsCsv(), base.imagesDir(), limit, sample, valFraction, seed, base.darkThreshold(),
-            base.brightThreshold(), base.skipMissing(), base.skipBad(), base.cache());
+    long seed = dataOptions.seed();
     LearningRateSchedule.Config schedule =
         new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin);
     RunConfig config =
@@ -207,20 +186,13 @@ public final class TrainCommand implements Runnable {
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
             denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, Initializer.fromName(init),
-            augmentation(), earlyStop, threads, Device.parse(device).toString(), seed, dataSpec);
+            augmentOptions.toAugmentation(), earlyStop, threads, Device.parse(device).toString(), seed, dataSpec);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
     if (threads < 0) {
       throw new InputException("--threads must be >= 0, got " + threads);
     }
     return config;
-  }
-
-  private Augmentation augmentation() {
-    if (rotation < 0 || rotation > 180) {
-      throw new InputException("--rotation must be within 0..180 degrees, got " + rotation);
-    }
-    return new Augmentation(flip, flip, rotation);
   }
 
   private void rejectOptionsBesides(Set<String> allowed, String message) {

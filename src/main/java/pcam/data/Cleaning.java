@@ -34,17 +34,19 @@ public final class Cleaning {
   private Cleaning() {}
 
   public static Verdict judge(byte[] pixels, int darkThreshold, int brightThreshold) {
-    int max = 0;
-    int min = 255;
+    // Stops at the first patch that has both a not-dark and a not-bright value: for tissue that
+    // is within the first few pixels, so cleaning 220k patches costs almost nothing.
+    boolean seenNotDark = false;
+    boolean seenNotBright = false;
     for (byte b : pixels) {
       int v = b & 0xff;
-      max = Math.max(max, v);
-      min = Math.min(min, v);
+      seenNotDark |= v >= darkThreshold;
+      seenNotBright |= v <= brightThreshold;
+      if (seenNotDark && seenNotBright) {
+        return Verdict.KEEP;
+      }
     }
-    if (max < darkThreshold) {
-      return Verdict.DARK;
-    }
-    return min > brightThreshold ? Verdict.BRIGHT : Verdict.KEEP;
+    return !seenNotDark ? Verdict.DARK : Verdict.BRIGHT;
   }
 
   public static Result apply(PatchSet set, int darkThreshold, int brightThreshold) {

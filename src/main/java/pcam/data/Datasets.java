@@ -155,6 +155,11 @@ public final class Datasets {
    * without, every {@code *.tif} in the folder, sorted by name. Not cleaned: every id gets a score.
    */
   public static PatchSet loadUnlabelled(Path imagesDir, Path idsCsvOrNull) {
+    return loadUnlabelled(imagesDir, idsCsvOrNull, true);
+  }
+
+  /** As {@link #loadUnlabelled(Path, Path)}, with the decode cache on or off. */
+  public static PatchSet loadUnlabelled(Path imagesDir, Path idsCsvOrNull, boolean cache) {
     Set<String> present = listImages(imagesDir);
     List<String> ids;
     if (idsCsvOrNull != null) {
@@ -177,7 +182,7 @@ public final class Datasets {
         throw new InputException(imagesDir + ": no " + EXTENSION + " images in this folder");
       }
     }
-    Decoded decoded = decode(imagesDir, ids, true, true);
+    Decoded decoded = decode(imagesDir, ids, true, cache);
     byte[] labels = new byte[ids.size()];
     Arrays.fill(labels, PatchSet.UNLABELLED);
     LOG.info("unlabelled patches from {}: n={}", imagesDir, ids.size());

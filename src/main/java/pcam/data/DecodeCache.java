@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -72,7 +73,7 @@ final class DecodeCache {
     update(digest, imagesDir.toAbsolutePath().normalize().toString());
     for (Path file : files) {
       BasicFileAttributes attributes = attributes(file);
-      update(digest, file.getFileName() + "|" + attributes.size() + "|" + attributes.lastModifiedTime() + "|" + attributes.fileKey());
+      update(digest, file.getFileName() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + attributes.fileKey());
     }
     return dir.resolve(HexFormat.of().formatHex(digest.digest()) + ".patches");
   }

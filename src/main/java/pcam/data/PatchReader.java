@@ -16,7 +16,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import pcam.data.BadPatchException.Problem;
-import pcam.util.AtomicFiles;
 
 /**
  * Decodes one patch file (TIFF, with JDK ImageIO) into HWC uint8 RGB, checking size and mode.
@@ -61,6 +60,9 @@ public final class PatchReader {
   }
 
   private static byte[] readBytes(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: is a folder, not an image file");
+    }
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
@@ -72,7 +74,7 @@ public final class PatchReader {
     } catch (AccessDeniedException e) {
       throw new BadPatchException(file, Problem.UNREADABLE, "permission denied", e);
     } catch (IOException e) {
-      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read (" + AtomicFiles.describe(e) + ")", e);
+      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read (" + e.getMessage() + ")", e);
     }
   }
 

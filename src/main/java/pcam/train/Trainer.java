@@ -130,20 +130,23 @@ public final class Trainer {
       throw new InputException("cannot create run directory " + runDir + ": " + AtomicFiles.describe(e), e);
     }
     try (TrainLog log = TrainLog.open(runDir.resolve("train.log"))) {
-      List<EpochRecord> history = resume ? HistoryCsv.read(runDir.resolve("history.csv")) : List.of();
-      LearningRateSchedule schedule = plan.schedule().create(plan.learningRate(), plan.epochs());
-      history.forEach(schedule::epochEnded);
-      State state = State.startOf(history.size());
+      List<EpochRecord> history = List.of();
+      State state = State.startOf(0);
       ValidationMetrics best = null;
       if (resume) {
         Path last = lastCheckpoint(runDir);
         model.restoreCheckpoint(last);
         state = Json.read(last.resolve(STATE), State.class);
+        // Rows past the checkpoint (a crash between writing history.csv and the checkpoint) are redone.
+        List<EpochRecord> written = HistoryCsv.read(runDir.resolve("history.csv"));
+        history = written.subList(0, Math.min(written.size(), state.epoch()));
         if (Files.exists(bestCheckpoint(runDir).resolve(METRICS))) {
           best = Json.read(bestCheckpoint(runDir).resolve(METRICS), ValidationMetrics.class);
         }
         LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
       }
+      LearningRateSchedule schedule = plan.schedule().create(plan.learningRate(), plan.epochs());
+      history.forEach(schedule::epochEnded);
       HistoryCsv historyCsv = new HistoryCsv(runDir.resolve("history.csv"), history);
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(1, historyCsv);
@@ -182,10 +185,10 @@ public final class Trainer {
             Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
           });
         }
-        saveLast(model, State.startOf(epoch + 1));
         for (TrainingListener l : all) {
           l.epochEnded(record, improved);
         }
+        saveLast(model, State.startOf(epoch + 1));
       }
 
       Path modelDir = null;

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,20 +15,9 @@ import pcam.data.BadPatchException.Problem;
 import pcam.util.InputException;
 
 class DatasetsTest {
-  @TempDir static Path cacheDir;
   @TempDir Path tmp;
   private Path data;
   private List<LabelsCsv.Row> rows;
-
-  @BeforeAll
-  static void useTempCache() {
-    System.setProperty("pcam.cache.dir", cacheDir.toString());
-  }
-
-  @AfterAll
-  static void restoreCache() {
-    System.clearProperty("pcam.cache.dir");
-  }
 
   @BeforeEach
   void synthesise() {
