@@ -12,7 +12,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import pcam.data.LabelsCsv;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -55,24 +54,6 @@ public record LabelledPredictions(List<String> ids, float[] labels, float[] prob
       probabilities.add(number(file, row, "probability"));
     }
     return new LabelledPredictions(ids, toArray(labels), toArray(probabilities));
-  }
-
-  /** Ids and 0/1 labels of a labels CSV, the first {@code limit} rows when limit is not null. */
-  public record Labels(List<String> ids, float[] labels) {}
-
-  public static Labels readLabels(Path csv, Integer limit) {
-    List<LabelsCsv.Row> rows = LabelsCsv.readLabels(csv);
-    if (limit != null && limit < rows.size()) {
-      rows = rows.subList(0, limit);
-    }
-    if (rows.isEmpty()) {
-      throw new InputException(csv + ": no rows after the header");
-    }
-    float[] labels = new float[rows.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = rows.get(i).label();
-    }
-    return new Labels(rows.stream().map(LabelsCsv.Row::id).toList(), labels);
   }
 
   private static List<CSVRecord> rows(Path csv, List<String> required) {

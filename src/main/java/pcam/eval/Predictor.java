@@ -15,9 +15,12 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pcam.data.Augmentation;
 import pcam.data.Batch;
+import pcam.data.BatchLoader;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;
+import pcam.data.PatchSet;
 import pcam.model.ScoringModel;
 import pcam.util.InputException;
 import pcam.util.Progress;
@@ -133,6 +136,31 @@ public final class Predictor {
     if (!skipped.isEmpty()) {
       log.warn("skipped {} unreadable image(s), first: {}", skipped.size(), skipped.get(0));
     }
+    return result;
+  }
+
+  /**
+   * Scores patches already in memory (e.g. a validation split), in set order, with the same
+   * batching, resizing and TTA as the streaming path; batches are assembled on background threads.
+   */
+  public Predictions predict(PatchSet set) {
+    float[] probabilities = new float[set.size()];
+    long start = System.nanoTime();
+    int at = 0;
+    try (BatchLoader loader =
+            new BatchLoader(set, options.batchSize(), false, Augmentation.NONE, 0, options.threads(), options.prefetch());
+        Progress progress = Progress.start("scoring", set.size(), "img")) {
+      while (loader.hasNext()) {
+        Batch batch = Resize.bilinear(loader.next(), model.inputHeight(), model.inputWidth());
+        float[] p = options.tta().predict(model, batch);
+        System.arraycopy(p, 0, probabilities, at, p.length);
+        at += p.length;
+        progress.step(p.length);
+      }
+    }
+    Predictions result = new Predictions(set.ids(), probabilities, List.of(), System.nanoTime() - start);
+    log.info("scored {} in-memory patches ({} img/s, tta {}, batch {})",
+        set.size(), String.format("%.0f", result.imagesPerSecond()), options.tta().label(), options.batchSize());
     return result;
   }
 

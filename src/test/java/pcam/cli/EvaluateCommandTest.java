@@ -82,6 +82,23 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void validationSplitIsTheSplitTrainingUses(@TempDir Path tmp) {
+    CliRun r = CliRun.run("evaluate", "--model", run.toString(), "--data", data.toString(), "--split", "validation",
+        "--val-fraction", "0.5", "--seed", "7", "--no-cache", "--out", tmp.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    pcam.data.PatchSet validation = pcam.data.Datasets.loadSplit(
+        new pcam.data.DataSpec(data.resolve("train_labels.csv"), data.resolve("train"), null, null, 0.5, 7,
+            pcam.data.DataSpec.DEFAULT_DARK_THRESHOLD, pcam.data.DataSpec.DEFAULT_BRIGHT_THRESHOLD, false, false, false)).validation();
+    LabelledPredictions p = LabelledPredictions.read(tmp.resolve("predictions.csv"));
+    assertThat(p.ids()).isEqualTo(validation.ids()).isNotEmpty().hasSizeLessThan(LABELS.length);
+    for (int i = 0; i < p.ids().size(); i++) {
+      int seed = Integer.parseInt(p.ids().get(i).substring(2));
+      assertThat(p.labels()[i]).isEqualTo(LABELS[seed]);
+      assertThat(p.probabilities()[i]).isCloseTo(TinySavedModels.expectedMeanIntensity(TestPatches.random(seed)), within(1e-5f));
+    }
+  }
+
+  @Test
   void realLabelledPatchesAreScored(@TempDir Path tmp) {
     Path sample = SharedData.pcamSample();
     CliRun r = CliRun.run("evaluate", "--model", run.resolve("model").toString(), "--data", sample.toString(),
@@ -97,7 +114,7 @@ class EvaluateCommandTest {
   void missingDataIsBadInput(@TempDir Path tmp) {
     CliRun r = CliRun.run("evaluate", "--model", run.toString());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("give --data DIR");
+    assertThat(r.err()).contains("no dataset given");
     CliRun badLabel = CliRun.run("evaluate", "--model", run.toString(), "--labels", write(tmp, "id,label\nid000,2\n"),
         "--images", data.resolve("train").toString(), "--out", tmp.toString());
     assertThat(badLabel.exitCode()).isEqualTo(2);
