@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
           + " SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {DataCommand.class, SynthCommand.class, BenchCommand.class},
+    subcommands = {DataCommand.class, SynthCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class,
+      PredictCommand.class, EvaluateCommand.class, ReportCommand.class, SweepCommand.class},
     showDefaultValues = true,
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",

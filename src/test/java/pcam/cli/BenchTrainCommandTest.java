@@ -1,0 +1,20 @@
+package pcam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BenchTrainCommandTest {
+  @Test
+  void printsBothThroughputsAndTheirRatio() {
+    CliRun run = CliRun.run("bench", "train", "--model", "cnn3", "--batch-size", "4", "--steps", "2", "--warmup", "1");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).containsPattern("graph-only: +[0-9.]+ img/s").containsPattern("end-to-end: +[0-9.]+ img/s")
+        .containsPattern("ratio: +[0-9.]+");
+  }
+
+  @Test
+  void nonPositiveBatchSizeIsBadInput() {
+    assertThat(CliRun.run("bench", "train", "--batch-size", "0").exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+}

@@ -1,0 +1,75 @@
+package pcam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.data.SyntheticPatches;
+import pcam.train.HistoryCsv;
+
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private Path data() {
+    Path data = dir.resolve("data");
+    SyntheticPatches.write(data, 120, 0, 3, false);
+    return data;
+  }
+
+  @Test
+  void trainsWritesTheRunDirectoryAndResumesACompletedRun() {
+    Path data = data();
+    Path run = dir.resolve("run");
+    CliRun first =
+        CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",
+            "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("best epoch 1 of 1");
+    for (String f : new String[] {"config.json", "history.csv", "metrics.json", "train.log", "model/saved_model.pb",
+        "checkpoints/last/state.json", "checkpoints/best/metrics.json"}) {
+      assertThat(run.resolve(f)).exists();
+    }
+    CliRun again = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(again.err()).contains("already holds a run");
+
+    CliRun resumed = CliRun.run("train", "--resume", run.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(HistoryCsv.read(run.resolve("history.csv"))).hasSize(1);
+  }
+
+  @Test
+  void badValuesAreBadInputNamingTheValue() throws Exception {
+    Path file = Files.writeString(dir.resolve("file.txt"), "x");
+    String out = dir.resolve("r").toString();
+    String[][] cases = {
+      {"--crop", "50", "crop 50"},
+      {"--batch-size", "0", "--batch-size"},
+      {"--lr", "-0.1", "--lr"},
+      {"--epochs", "0", "--epochs"},
+      {"--optimizer", "adagrad", "adagrad"},
+      {"--init", "zeros", "zeros"},
+      {"--lr-schedule", "linear", "linear"},
+      {"--l1", "-1", "l1"},
+      {"--conv-dropout", "1.0", "dropout"},
+      {"--threads", "-2", "--threads"},
+      {"--device", "tpu", "tpu"},
+      {"--val-fraction", "0", "--val-fraction"},
+    };
+    for (String[] c : cases) {
+      CliRun run = CliRun.run("train", "--data", dir.toString(), "--out", out, c[0], c[1]);
+      assertThat(run.exitCode()).as(String.join(" ", c)).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(run.err()).as(String.join(" ", c)).contains(c[2]);
+    }
+    CliRun existingFile = CliRun.run("train", "--data", dir.toString(), "--out", file.toString());
+    assertThat(existingFile.err()).contains("is an existing file");
+    CliRun missing = CliRun.run("train", "--out", out);
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    CliRun resumeWithOptions = CliRun.run("train", "--resume", out, "--epochs", "3");
+    assertThat(resumeWithOptions.err()).contains("give no other options");
+    CliRun notARun = CliRun.run("train", "--resume", dir.toString());
+    assertThat(notARun.err()).contains("not a resumable run");
+  }
+}
