@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
       "SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {DataCommand.class, BenchCommand.class},
+    subcommands = {DataCommand.class, BenchCommand.class, InspectCommand.class},
     showDefaultValues = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
