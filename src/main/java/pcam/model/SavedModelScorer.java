@@ -111,7 +111,7 @@ public final class SavedModelScorer implements ScoringModel {
   }
 
   /** uint8 pixels to float32 0..255, the contract's input. */
-  static TFloat32 toFloatImages(Batch batch) {
+  public static TFloat32 toFloatImages(Batch batch) {
     byte[] pixels = batch.pixels();
     float[] values = new float[pixels.length];
     for (int i = 0; i < pixels.length; i++) {
