@@ -122,6 +122,9 @@ public final class SavedModelInspector {
   public static Report inspect(Path dir) {
     checkFolder(dir);
     SavedModel model = parse(dir.resolve("saved_model.pb"));
+    if (model.getMetaGraphsCount() == 0) {
+      throw new InputException(dir + ": saved_model.pb holds no MetaGraph (empty or truncated file?)");
+    }
     List<String> tags = new ArrayList<>();
     MetaGraphDef serve = null;
     for (MetaGraphDef meta : model.getMetaGraphsList()) {
@@ -139,6 +142,9 @@ public final class SavedModelInspector {
     }
     List<SignatureInfo> signatures = signatures(serve);
     VariableStats variables = countVariables(serve);
+    if (variables.count > 0 && !Files.isRegularFile(dir.resolve("variables/variables.index"))) {
+      throw new InputException(dir + ": the graph has variables but variables/variables.index is missing (incomplete copy?)");
+    }
     boolean hasSaver = !serve.getSaverDef().getRestoreOpName().isEmpty();
     Check check = check(signatures, hasSaver);
     return new Report(

@@ -114,6 +114,16 @@ class SavedModelInspectorTest {
     assertThatThrownBy(() -> SavedModelInspector.inspect(garbage))
         .isInstanceOf(InputException.class).hasMessageContaining("cannot parse saved_model.pb");
 
+    Path empty = Files.createDirectories(tmp.resolve("empty/variables")).getParent();
+    Files.writeString(empty.resolve("saved_model.pb"), "");
+    assertThatThrownBy(() -> SavedModelInspector.inspect(empty))
+        .isInstanceOf(InputException.class).hasMessageContaining("holds no MetaGraph");
+
+    Path noIndex = Files.createDirectories(tmp.resolve("no-index/variables")).getParent();
+    Files.copy(fixture.resolve("saved_model.pb"), noIndex.resolve("saved_model.pb"));
+    assertThatThrownBy(() -> SavedModelInspector.inspect(noIndex))
+        .isInstanceOf(InputException.class).hasMessageContaining("variables/variables.index is missing");
+
     assertThatThrownBy(() -> SavedModelInspector.inspect(tmp.resolve("absent")))
         .isInstanceOf(InputException.class).hasMessageContaining("no such SavedModel folder");
   }
