@@ -7,10 +7,13 @@ import pcam.interop.SavedModelInspector;
 import pcam.interop.SavedModelInspector.Report;
 import pcam.interop.SavedModelInspector.SignatureInfo;
 import pcam.interop.SavedModelInspector.TensorSpec;
+import pcam.interop.SavedModelInspector.Verdict;
+import pcam.util.InputException;
 import pcam.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
       "Show a SavedModel's tags, signatures (inputs/outputs with dtype and shape) and variables,",
       "and whether pcam can use it: 'fine-tunable' (serving_default + train_step per the contract),",
       "'scorable' (serving_default: images float32 [N,H,W,3] 0..255 -> probability [N,1]) or",
-      "'not usable', with the reason. Exit code 0 whatever the verdict; 2 if MODEL_DIR is not a SavedModel."
+      "'not usable', with the reason. Exit code 0 whatever the verdict (unless --require is given);",
+      "2 if MODEL_DIR is not a SavedModel."
     })
 public final class InspectCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -33,8 +37,17 @@ public final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON instead of text.")
   private boolean json;
 
+  @Option(
+      names = "--require",
+      paramLabel = "LEVEL",
+      description = "Exit with 2 and the reason unless the model is at least this usable: scorable or fine-tunable.")
+  private String require;
+
   @Override
   public Integer call() {
+    if (require != null && !require.equals("scorable") && !require.equals("fine-tunable")) {
+      throw new ParameterException(spec.commandLine(), "--require must be scorable or fine-tunable, not '" + require + "'");
+    }
     Report report = SavedModelInspector.inspect(modelDir);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -43,6 +56,13 @@ public final class InspectCommand implements Callable<Integer> {
       print(report, out);
     }
     out.flush();
+    boolean enough =
+        require == null
+            || report.verdict() == Verdict.FINE_TUNABLE
+            || require.equals("scorable") && report.verdict() == Verdict.SCORABLE;
+    if (!enough) {
+      throw new InputException(modelDir + " is " + report.verdict().label() + ", not " + require + ": " + report.reason());
+    }
     return ExitCodes.OK;
   }
 

@@ -63,6 +63,27 @@ class InspectCommandTest {
   }
 
   @Test
+  void requireExitsWithTwoNamingWhatIsMissingWhenTheModelFallsShort() {
+    Path scoreOnly = ContractFixture.create(tmp.resolve("score-only"), 96, ContractFixture.Variant.SCORE_ONLY);
+    Path noRate = ContractFixture.create(tmp.resolve("no-lr"), 96, ContractFixture.Variant.NO_LEARNING_RATE);
+    Path full = ContractFixture.create(tmp.resolve("full"), 96);
+
+    Run lacksRate = run("inspect", "--require", "fine-tunable", noRate.toString());
+    assertThat(lacksRate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(lacksRate.err())
+        .startsWith("pcam: " + noRate + " is scorable, not fine-tunable: serving_default matches the contract; "
+            + "not fine-tunable: train_step lacks learning_rate");
+    Run noServing = run("inspect", "--require", "scorable", SharedData.savedModels().resolve("python-tf2.4-module").toString());
+    assertThat(noServing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(noServing.err()).contains("is not usable, not scorable: no serving_default signature");
+
+    assertThat(run("inspect", "--require", "scorable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(run("inspect", "--require", "fine-tunable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run("inspect", "--require", "fine-tunable", full.toString()).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(run("inspect", "--require", "trainable", full.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+
+  @Test
   void aFolderThatIsNotASavedModelExitsWithTwoAndOneLine() throws Exception {
     Path half = Files.createDirectories(tmp.resolve("half-copied"));
     Files.writeString(half.resolve("saved_model.pb"), "");
