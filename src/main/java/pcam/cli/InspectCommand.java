@@ -13,7 +13,6 @@ import pcam.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -46,7 +45,7 @@ public final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (require != null && !require.equals("scorable") && !require.equals("fine-tunable")) {
-      throw new ParameterException(spec.commandLine(), "--require must be scorable or fine-tunable, not '" + require + "'");
+      throw new InputException("--require must be scorable or fine-tunable, not '" + require + "'");
     }
     Report report = SavedModelInspector.inspect(modelDir);
     PrintWriter out = spec.commandLine().getOut();
