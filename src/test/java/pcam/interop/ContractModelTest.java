@@ -132,9 +132,11 @@ class ContractModelTest {
   void exportedFineTunedModelScoresIdenticallyThroughSavedModelScorerAndStaysFineTunable() throws Exception {
     PatchSet set = SamplePatches.rows(0, 64);
     Batch batch = SamplePatches.batch(set, 0, 64);
+    Path source = ContractFixture.create(tmp.resolve("with-assets"), 96);
+    Files.writeString(Files.createDirectories(source.resolve("assets")).resolve("classes.txt"), "no tumour\ntumour\n");
     Path exported = tmp.resolve("runs/model");
     float[] tuned;
-    try (ContractModel model = ContractModel.load(fixture)) {
+    try (ContractModel model = ContractModel.load(source)) {
       float[] original = model.predict(batch);
       model.trainStep(batch, 1e-2f);
       tuned = model.predict(batch);
@@ -145,6 +147,8 @@ class ContractModelTest {
       assertThat(scorer.predict(batch)).containsExactly(tuned);
     }
     assertThat(SavedModelInspector.inspect(exported).verdict()).isEqualTo(SavedModelInspector.Verdict.FINE_TUNABLE);
+    assertThat(exported.resolve("assets/classes.txt")).hasContent("no tumour\ntumour\n");
+    assertThat(exported.resolve("saved_model.pb")).hasSameBinaryContentAs(source.resolve("saved_model.pb"));
     try (var siblings = Files.list(exported.getParent())) {
       assertThat(siblings).containsExactly(exported);
     }
