@@ -136,6 +136,11 @@ public final class ContractModel implements TrainableModel {
    */
   @Override
   public void exportSavedModel(Path dir) {
+    exportWithCurrentVariables(session, source, dir);
+  }
+
+  /** Copies the SavedModel at {@code source} to {@code dir}, atomically, with the session's variables. */
+  static void exportWithCurrentVariables(Session session, Path source, Path dir) {
     AtomicFiles.write(dir, tmp -> {
       copyTree(source, tmp, List.of(source.resolve("variables"), source.resolve(FINGERPRINT)));
       Path variables = Files.createDirectories(tmp.resolve("variables"));

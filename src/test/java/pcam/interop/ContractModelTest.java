@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import org.slf4j.LoggerFactory;
 import pcam.SharedData;
 import pcam.data.Augmentation;
@@ -151,6 +157,33 @@ class ContractModelTest {
     assertThat(exported.resolve("saved_model.pb")).hasSameBinaryContentAs(source.resolve("saved_model.pb"));
     try (var siblings = Files.list(exported.getParent())) {
       assertThat(siblings).containsExactly(exported);
+    }
+  }
+
+  @Test
+  void pythonWrittenTf2SavedModelExportsThroughItsOwnSaverWithChangedVariables() {
+    Path source = SharedData.savedModels().resolve("half-plus-two-tf2.14");
+    Path exported = tmp.resolve("half-plus-two-copy");
+    try (SavedModelBundle bundle = SavedModelBundle.load(source.toString(), "serve")) {
+      assertThat(halfPlusTwo(bundle, 4f)).isEqualTo(4f); // y = a*x + b with a = 0.5, b = 2
+      Ops tf = Ops.create(bundle.graph());
+      Op setA = tf.assignVariableOp(bundle.graph().operation("a").output(0), tf.constant(3f));
+      bundle.session().runner().addTarget(setA).run();
+      assertThat(halfPlusTwo(bundle, 4f)).isEqualTo(14f);
+
+      ContractModel.exportWithCurrentVariables(bundle.session(), source, exported);
+    }
+    try (SavedModelBundle reloaded = SavedModelBundle.load(exported.toString(), "serve")) {
+      assertThat(halfPlusTwo(reloaded, 4f)).isEqualTo(14f);
+    }
+    assertThat(exported.resolve("assets/foo.txt")).exists();
+    assertThat(exported.resolve("fingerprint.pb")).doesNotExist();
+  }
+
+  private static float halfPlusTwo(SavedModelBundle bundle, float x) {
+    try (TFloat32 input = TFloat32.vectorOf(x);
+        Result result = bundle.function("serving_default").call(Map.of("x", input))) {
+      return ((TFloat32) result.get("y").orElseThrow()).getFloat(0);
     }
   }
 
