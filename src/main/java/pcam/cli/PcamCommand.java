@@ -8,13 +8,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Detect metastatic tissue in 96x96 histopathology patches (Kaggle Histopathologic Cancer",
-      "Detection / PatchCamelyon) with TensorFlow Java: train the study's CNNs, load Keras",
-      "SavedModels, and score a folder of patches into a submission CSV.",
+      "Detect metastatic tissue in 96x96 histopathology patches (Kaggle Histopathologic Cancer"
+          + " Detection / PatchCamelyon) with TensorFlow Java: train the study's CNNs, load Keras"
+          + " SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {DataCommand.class, BenchCommand.class, InspectCommand.class},
+    subcommands = {DataCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class, InspectCommand.class},
     showDefaultValues = true,
+    usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -12,11 +12,14 @@ import java.util.concurrent.Future;
 /**
  * One pass over a {@link PatchSet} in batches, assembled (and augmented) on background threads
  * while the caller runs the current step. Batches come out in order and are deterministic for a
- * given seed, whatever the thread count: each batch draws from its own random stream.
+ * given seed, whatever the thread count: each batch draws from its own random stream. Pass a
+ * different seed per epoch (e.g. derived from the run seed and the epoch), or every epoch sees the
+ * same order and the same augmentations.
  *
  * <p>The last batch is smaller when the set size is not a multiple of the batch size.
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
+  private static final long AUGMENT_SALT = 0x6A09E667F3BCC909L;
   private final PatchSet set;
   private final int[] order;
   private final int batchSize;
@@ -96,7 +99,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     int patchBytes = set.bytesPerPatch();
     byte[] pixels = new byte[n * patchBytes];
     float[] labels = new float[n];
-    SplittableRandom random = new SplittableRandom(seed * 1_000_003L + index);
+    // Salted so that batch 0's augmentation stream is not the shuffle's stream (both were seed 0).
+    SplittableRandom random = new SplittableRandom((seed ^ AUGMENT_SALT) * 1_000_003L + index);
     for (int k = 0; k < n; k++) {
       int row = order[from + k];
       int label = set.label(row);

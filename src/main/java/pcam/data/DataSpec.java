@@ -12,8 +12,10 @@ import java.nio.file.Path;
  * @param sample take a random stratified subset of N rows (after cleaning); null for all
  * @param valFraction fraction held out, stratified, for validation (0 for none)
  * @param seed seed for sampling and splitting
- * @param darkThreshold drop patches whose brightest channel value is below this (near-black)
- * @param brightThreshold drop patches whose darkest channel value is above this (near-white)
+ * @param darkThreshold drop patches whose brightest channel value anywhere is below this
+ *     (uniformly near-black); see {@link Cleaning} for why max/min rather than the mean
+ * @param brightThreshold drop patches whose darkest channel value anywhere is above this
+ *     (uniformly near-white)
  * @param skipMissing proceed when CSV ids have no image file (report them) instead of failing
  * @param skipBad proceed past unreadable or malformed images (report them) instead of failing
  * @param cache keep a decoded copy on disk so the next load of the same files is fast

@@ -1,37 +1,119 @@
 package pcam.data;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
-import pcam.util.InputException;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import pcam.data.BadPatchException.Problem;
+import pcam.util.AtomicFiles;
 
-/** Decodes one patch file (TIFF, with JDK ImageIO) into HWC uint8 RGB, checking size and mode. */
+/**
+ * Decodes one patch file (TIFF, with JDK ImageIO) into HWC uint8 RGB, checking size and mode.
+ * Thread-safe: each thread keeps its own TIFF reader, because creating one per file (what
+ * {@code ImageIO.read} does) costs more than decoding a 27 KB patch.
+ */
 public final class PatchReader {
   public static final int SIZE = 96;
+  public static final int BYTES = SIZE * SIZE * 3;
+
+  /** Any real 96x96 TIFF, compressed or not, is far below this; larger files are not patches. */
+  private static final long MAX_FILE_BYTES = 8L << 20;
+
+  private static final ThreadLocal<ImageReader> TIFF_READER =
+      ThreadLocal.withInitial(() -> ImageIO.getImageReadersByFormatName("tiff").next());
+
+  static {
+    ImageIO.setUseCache(false);
+  }
 
   private PatchReader() {}
 
-  /** The decoded 96x96x3 pixels; an {@link InputException} naming the file if it is not one. */
+  /** The decoded 96x96x3 pixels; a {@link BadPatchException} naming the file if it is not one. */
   public static byte[] read(Path file) {
-    BufferedImage image;
-    try {
-      image = ImageIO.read(Files.newInputStream(file));
-    } catch (IOException | RuntimeException e) {
-      throw new InputException(file + ": unreadable image (" + e.getMessage() + ")", e);
-    }
-    if (image == null) {
-      throw new InputException(file + ": not a TIFF image (no decoder recognises it)");
-    }
+    BufferedImage image = decode(file, readBytes(file));
     if (image.getWidth() != SIZE || image.getHeight() != SIZE) {
-      throw new InputException(file + ": image is " + image.getWidth() + "x" + image.getHeight() + ", expected 96x96");
+      throw new BadPatchException(
+          file, Problem.WRONG_SIZE, "image is " + image.getWidth() + "x" + image.getHeight() + ", expected 96x96");
     }
     Raster raster = image.getRaster();
     int bands = raster.getNumBands();
     if (bands != 3 || image.getColorModel().hasAlpha()) {
-      throw new InputException(file + ": image has " + bands + " channel(s), expected RGB (3)");
+      throw new BadPatchException(file, Problem.NOT_RGB, "image has " + bands + " channel(s), expected RGB (3)");
+    }
+    for (int b = 0; b < 3; b++) {
+      int bits = raster.getSampleModel().getSampleSize(b);
+      if (bits != 8) {
+        throw new BadPatchException(file, Problem.NOT_RGB, "image has " + bits + "-bit channels, expected 8-bit RGB");
+      }
+    }
+    return rgbBytes(raster);
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new BadPatchException(file, Problem.UNREADABLE, "file is " + size + " bytes, too large for a 96x96 patch");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "file not found", e);
+    } catch (AccessDeniedException e) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "permission denied", e);
+    } catch (IOException e) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read (" + AtomicFiles.describe(e) + ")", e);
+    }
+  }
+
+  private static BufferedImage decode(Path file, byte[] bytes) {
+    if (!isTiff(bytes)) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "not a TIFF file (" + bytes.length + " bytes, no TIFF header)");
+    }
+    ImageReader reader = TIFF_READER.get();
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      return reader.read(0);
+    } catch (IOException | RuntimeException e) {
+      throw new BadPatchException(
+          file, Problem.UNREADABLE, "corrupt or truncated TIFF (" + e.getMessage() + ")", e);
+    } finally {
+      reader.setInput(null);
+    }
+  }
+
+  /** Little- or big-endian TIFF ("II*\0" or "MM\0*"). */
+  private static boolean isTiff(byte[] b) {
+    return b.length >= 8
+        && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0)
+            || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42));
+  }
+
+  private static byte[] rgbBytes(Raster raster) {
+    if (raster.getDataBuffer() instanceof DataBufferByte buffer
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel model
+        && model.getPixelStride() == 3
+        && model.getBandOffsets()[0] == 0
+        && model.getBandOffsets()[1] == 1
+        && model.getBandOffsets()[2] == 2
+        && model.getScanlineStride() == SIZE * 3
+        && raster.getSampleModelTranslateX() == 0
+        && raster.getSampleModelTranslateY() == 0
+        && buffer.getNumBanks() == 1
+        && buffer.getOffset() == 0) {
+      // The common case (uncompressed chunky RGB): the decoded bank already is HWC RGB.
+      byte[] data = buffer.getData();
+      return data.length == BYTES ? data : Arrays.copyOf(data, BYTES);
     }
     int[] samples = raster.getPixels(0, 0, SIZE, SIZE, (int[]) null);
     byte[] pixels = new byte[samples.length];

@@ -1,0 +1,126 @@
+package pcam.bench;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.Batchifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The peer a Java user would otherwise pick: the study's cnn3, built and trained with DJL on the
+ * PyTorch engine (CPU), timed on one fixed in-memory batch exactly like pcam's graph-only figures.
+ * Only compiled with {@code -Pdjl}; {@code pcam bench all} calls {@link #measure} reflectively.
+ */
+public final class DjlPeer {
+  private DjlPeer() {}
+
+  /** Graph-only train and inference img/s for cnn3 at the given batch size. */
+  public static Map<String, Double> measure(int batchSize, int warmupSteps, int timedSteps) {
+    System.setProperty("ai.djl.offline", "true");
+    Map<String, Double> result = new LinkedHashMap<>();
+    try (Model model = Model.newInstance("cnn3", Device.cpu(), "PyTorch")) {
+      model.setBlock(cnn3());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
+              .optInitializer(new XavierInitializer(), "weight")
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+              .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = model.newTrainer(config); NDManager data = model.getNDManager().newSubManager()) {
+        Shape inputShape = new Shape(batchSize, 3, 96, 96);
+        trainer.initialize(inputShape);
+        Random random = new Random(42);
+        float[] pixels = new float[(int) inputShape.size()];
+        for (int i = 0; i < pixels.length; i++) {
+          pixels[i] = random.nextFloat();
+        }
+        float[] labels = new float[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+          labels[i] = i % 2;
+        }
+        NDArray images = data.create(pixels, inputShape);
+        NDArray targets = data.create(labels, new Shape(batchSize, 1));
+        for (int i = 0; i < warmupSteps; i++) {
+          trainStep(trainer, images, targets);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < timedSteps; i++) {
+          trainStep(trainer, images, targets);
+        }
+        result.put("train_img_s", batchSize * timedSteps / ((System.nanoTime() - start) / 1e9));
+
+        for (int i = 0; i < warmupSteps; i++) {
+          infer(trainer, images);
+        }
+        start = System.nanoTime();
+        for (int i = 0; i < timedSteps; i++) {
+          infer(trainer, images);
+        }
+        result.put("infer_img_s", batchSize * timedSteps / ((System.nanoTime() - start) / 1e9));
+      }
+    }
+    return result;
+  }
+
+  private static void trainStep(Trainer trainer, NDArray images, NDArray targets) {
+    try (NDManager step = images.getManager().newSubManager();
+        GradientCollector collector = trainer.newGradientCollector()) {
+      NDList predictions = trainer.forward(new NDList(images));
+      NDArray loss = trainer.getLoss().evaluate(new NDList(targets), predictions);
+      collector.backward(loss);
+      trainer.step();
+      predictions.attach(step);
+      loss.attach(step);
+    }
+  }
+
+  private static void infer(Trainer trainer, NDArray images) {
+    try (NDManager step = images.getManager().newSubManager()) {
+      NDList out = trainer.evaluate(new NDList(images));
+      out.attach(step);
+      out.head().toType(DataType.FLOAT32, false).toFloatArray();
+    }
+  }
+
+  /** conv(32)-pool-drop, conv(64)-pool-drop, conv(128)-pool-drop, dense 256, dense 1: 3,370,561 params. */
+  static SequentialBlock cnn3() {
+    SequentialBlock block = new SequentialBlock();
+    for (int filters : new int[] {32, 64, 128}) {
+      block
+          .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).build())
+          .add(Activation::relu)
+          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+          .add(Dropout.builder().optRate(0.25f).build());
+    }
+    return block
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(256).build())
+        .add(Activation::relu)
+        .add(Dropout.builder().optRate(0.5f).build())
+        .add(Linear.builder().setUnits(1).build());
+  }
+
+  public static void main(String[] args) {
+    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+    System.out.println(measure(batch, 3, 20));
+  }
+}

@@ -1,0 +1,209 @@
+package pcam.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+import pcam.model.Architecture.Conv;
+import pcam.model.Architecture.Dense;
+import pcam.model.Architecture.Dropout;
+import pcam.model.Architecture.Flatten;
+import pcam.model.Architecture.Layer;
+import pcam.model.Architecture.MaxPool;
+
+/**
+ * Builds a study CNN into a {@link Graph}: uint8 pixels in, centre crop and 1/255 inside, the
+ * layers of {@link Architecture}, a numerically stable BCE loss plus regularisation, and the
+ * optimizer step. The op names below are the contract between build, train and score.
+ */
+public final class CnnGraph {
+  /** uint8 [N,96,96,3], what the training loop feeds. */
+  public static final String PIXELS = "pixels";
+  /** float32 [N,96,96,3] 0..255; defaults to the cast pixels; the exported model's input. */
+  public static final String IMAGES = "images";
+  /** bool scalar, default false: dropout only when fed true. */
+  public static final String TRAINING = "training";
+  /** float32 [N,1] of 0/1. */
+  public static final String LABELS = "labels";
+  /** float32 scalar, fed every step so schedules can change it. */
+  public static final String LEARNING_RATE = "learning_rate";
+  public static final String LOGITS = "logits";
+  /** float32 [N,1], sigmoid of the logits. */
+  public static final String PROBABILITY = "probability";
+  /** Batch-mean binary cross-entropy, without regularisation. */
+  public static final String DATA_LOSS = "data_loss";
+  /** What the optimizer minimises: data loss + l1/l2 penalty. */
+  public static final String LOSS = "loss";
+  public static final String REGULARIZATION = "regularization";
+  /** Batch accuracy at threshold 0.5. */
+  public static final String ACCURACY = "accuracy";
+  /** Target that runs one optimizer step and advances {@link #STEP}. */
+  public static final String TRAIN = "train";
+  /** int64 count of optimizer steps taken, saved with the checkpoint. */
+  public static final String STEP = "global_step";
+
+  public static final int INPUT_SIZE = 96;
+
+  /** The trainable variables (kernels and biases, in layer order). */
+  public record Built(List<Variable<TFloat32>> variables) {
+    public long trainableParams() {
+      return variables.stream().mapToLong(v -> v.shape().size()).sum();
+    }
+  }
+
+  private CnnGraph() {}
+
+  public static Built build(Graph graph, ModelSpec spec) {
+    Ops tf = Ops.create(graph);
+    Ops init = tf.withInitScope();
+    Shape imageShape = Shape.of(-1, INPUT_SIZE, INPUT_SIZE, 3);
+    Placeholder<TUint8> pixels = tf.withName(PIXELS).placeholder(TUint8.class, Placeholder.shape(imageShape));
+    Operand<TFloat32> images =
+        tf.withName(IMAGES).placeholderWithDefault(tf.dtypes.cast(pixels, TFloat32.class), imageShape);
+    Operand<TBool> training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
+    Placeholder<TFloat32> labels = tf.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+    Placeholder<TFloat32> learningRate =
+        tf.withName(LEARNING_RATE).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Variable<TInt64> step = init.withName(STEP).variable(Shape.scalar(), TInt64.class);
+    init.assign(step, init.constant(0L));
+
+    Operand<TFloat32> x = centreCrop(tf, images, spec.crop());
+    x = tf.math.mul(x, tf.constant(1f / 255));
+
+    SplittableRandom seeds = new SplittableRandom(spec.seed());
+    List<Variable<TFloat32>> variables = new ArrayList<>();
+    List<Operand<TFloat32>> kernels = new ArrayList<>();
+    // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
+    Operand<TInt64> stepValue = tf.identity(step);
+    for (Layer layer : spec.layers()) {
+      Ops scope = tf.withSubScope(layer.name());
+      if (layer instanceof Conv conv) {
+        Shape kernelShape = Shape.of(Architecture.KERNEL, Architecture.KERNEL, conv.inChannels(), conv.filters());
+        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
+        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(conv.filters()));
+        Operand<TFloat32> kernelValue = read(scope, kernel);
+        x = scope.nn.conv2d(x, kernelValue, List.of(1L, 1L, 1L, 1L), "VALID");
+        x = scope.nn.relu(scope.nn.biasAdd(x, read(scope, bias)));
+        kernels.add(kernelValue);
+        variables.add(kernel);
+        variables.add(bias);
+      } else if (layer instanceof MaxPool) {
+        x = scope.nn.maxPool(x, scope.constant(new int[] {1, 2, 2, 1}), scope.constant(new int[] {1, 2, 2, 1}), "VALID");
+      } else if (layer instanceof Dropout dropout) {
+        x = dropout(scope, x, (float) dropout.rate(), training, stepValue, seeds.nextLong());
+      } else if (layer instanceof Flatten flatten) {
+        x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
+      } else if (layer instanceof Dense dense) {
+        Shape kernelShape = Shape.of(dense.inUnits(), dense.units());
+        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
+        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(dense.units()));
+        Operand<TFloat32> kernelValue = read(scope, kernel);
+        x = scope.nn.biasAdd(scope.linalg.matMul(x, kernelValue), read(scope, bias));
+        if (dense.relu()) {
+          x = scope.nn.relu(x);
+        }
+        kernels.add(kernelValue);
+        variables.add(kernel);
+        variables.add(bias);
+      }
+    }
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(x);
+    Operand<TFloat32> probability = tf.withName(PROBABILITY).math.sigmoid(logits);
+
+    // max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows.
+    Operand<TFloat32> perExample =
+        tf.math.add(
+            tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
+            tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+    Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).math.mean(perExample, tf.constant(new int[] {0, 1}));
+    Operand<TFloat32> penalty = tf.withName(REGULARIZATION).identity(regularization(tf, kernels, spec.l1(), spec.l2()));
+    Operand<TFloat32> loss = tf.withName(LOSS).math.add(dataLoss, penalty);
+    Operand<TFloat32> predicted = tf.dtypes.cast(tf.math.greaterEqual(probability, tf.constant(0.5f)), TFloat32.class);
+    tf.withName(ACCURACY)
+        .math.mean(tf.dtypes.cast(tf.math.equal(predicted, labels), TFloat32.class), tf.constant(new int[] {0, 1}));
+
+    Gradients gradients = tf.gradients(loss, variables);
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) gradients.dy(i);
+      grads.add(g);
+    }
+    // Ops read variables through aliasing Identity, and the applies update in place: without this
+    // fence, an apply may run before another gradient has read the old weights (a race).
+    Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(grads));
+    Op update = spec.optimizer().buildStep(afterGradients, variables, grads, learningRate);
+    Op advance = tf.withControlDependencies(List.of(update)).assignAdd(step, tf.constant(1L));
+    tf.withControlDependencies(List.of(update, advance)).withName(TRAIN).noOp();
+    return new Built(List.copyOf(variables));
+  }
+
+  private static Operand<TFloat32> centreCrop(Ops tf, Operand<TFloat32> images, int crop) {
+    if (crop == INPUT_SIZE) {
+      return images;
+    }
+    int offset = (INPUT_SIZE - crop) / 2;
+    return tf.slice(images, tf.constant(new int[] {0, offset, offset, 0}), tf.constant(new int[] {-1, crop, crop, 3}));
+  }
+
+  /** Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate); identity unless training. */
+  private static Operand<TFloat32> dropout(
+      Ops tf, Operand<TFloat32> x, float rate, Operand<TBool> training, Operand<TInt64> step, long seed) {
+    if (rate == 0) {
+      return x;
+    }
+    Operand<TFloat32> keep = tf.select(training, tf.constant(1 - rate), tf.constant(1f));
+    Operand<TInt64> streamSeed = tf.stack(List.of(tf.constant(seed), step));
+    Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x, TInt64.class), streamSeed);
+    Operand<TFloat32> mask = tf.math.floor(tf.math.add(uniform, keep));
+    return tf.math.div(tf.math.mul(x, mask), keep);
+  }
+
+  static Operand<TFloat32> regularization(Ops tf, List<Operand<TFloat32>> kernels, double l1, double l2) {
+    Operand<TFloat32> total = tf.constant(0f);
+    for (Operand<TFloat32> kernel : kernels) {
+      Operand<org.tensorflow.types.TInt32> axes =
+          tf.constant(java.util.stream.IntStream.range(0, kernel.shape().numDimensions()).toArray());
+      if (l1 > 0) {
+        total = tf.math.add(total, tf.math.mul(tf.constant((float) l1), tf.reduceSum(tf.math.abs(kernel), axes)));
+      }
+      if (l2 > 0) {
+        total = tf.math.add(total, tf.math.mul(tf.constant((float) l2), tf.reduceSum(tf.math.square(kernel), axes)));
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The variable's current value. Ops consume this rather than the ref-typed VariableV2 output:
+   * some C++ gradients (Square) crash on a ref input.
+   */
+  private static Operand<TFloat32> read(Ops tf, Variable<TFloat32> variable) {
+    return tf.identity(variable);
+  }
+
+  private static Variable<TFloat32> variable(Ops tf, String name, Initializer initializer, Shape shape, long seed) {
+    Ops init = tf.withInitScope();
+    Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
+    init.assign(v, initializer.initialValue(init, shape, seed));
+    return v;
+  }
+
+  private static Variable<TFloat32> zeros(Ops tf, String name, Shape shape) {
+    Ops init = tf.withInitScope();
+    Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
+    init.assign(v, init.zeros(init.constant(shape.asArray()), TFloat32.class));
+    return v;
+  }
+}

@@ -1,0 +1,51 @@
+package pcam.model;
+
+import java.util.List;
+
+/**
+ * Everything that fixes a CNN graph: the architecture, the centre crop, dropout, regularisation
+ * (Keras semantics: {@code l1 * sum|w| + l2 * sum w^2} over kernels, not biases), the kernel
+ * initializer, the optimizer, and the seed all random streams derive from.
+ */
+public record ModelSpec(
+    Architecture architecture,
+    int crop,
+    boolean dropout,
+    double convDropout,
+    double denseDropout,
+    double l1,
+    double l2,
+    Initializer initializer,
+    Optimizer optimizer,
+    long seed) {
+
+  public ModelSpec {
+    Architecture.checkCrop(crop);
+    checkRate("conv dropout", convDropout);
+    checkRate("dense dropout", denseDropout);
+    if (l1 < 0 || l2 < 0 || Double.isNaN(l1) || Double.isNaN(l2)) {
+      throw new pcam.util.InputException("l1/l2 must be >= 0, got " + l1 + "/" + l2);
+    }
+  }
+
+  /** The study's defaults for {@code architecture} at full size, with the given seed. */
+  public static ModelSpec defaults(Architecture architecture, long seed) {
+    return new ModelSpec(
+        architecture, 96, true, architecture.defaultConvDropout(), architecture.defaultDenseDropout(),
+        0, 0, Initializer.GLOROT_UNIFORM, Optimizer.ADAM, seed);
+  }
+
+  public ModelSpec withSeed(long newSeed) {
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed);
+  }
+
+  public List<Architecture.Layer> layers() {
+    return architecture.layers(crop, dropout, convDropout, denseDropout);
+  }
+
+  private static void checkRate(String what, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new pcam.util.InputException(what + " rate must be in [0, 1), got " + rate);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package pcam.model;
+
+import java.util.List;
+import java.util.Locale;
+import pcam.model.Architecture.Layer;
+
+/** A Keras-style summary table (layer, output shape, params) of an architecture at a crop size. */
+public final class ModelSummary {
+  private ModelSummary() {}
+
+  public static String render(Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout) {
+    List<Layer> layers = architecture.layers(crop, dropout, convDropout, denseDropout);
+    String rule = "_".repeat(65);
+    StringBuilder out = new StringBuilder();
+    out.append("Model: \"").append(architecture.cliName()).append("\"  (input 96x96x3, centre crop ")
+        .append(crop).append('x').append(crop).append(", rescaled 1/255)\n");
+    out.append(rule).append('\n');
+    out.append(String.format(Locale.ROOT, "%-28s%-25s%12s%n", "Layer (type)", "Output Shape", "Param #"));
+    out.append("=".repeat(65)).append('\n');
+    for (Layer layer : layers) {
+      String label = layer.name() + " (" + layer.getClass().getSimpleName() + ")";
+      String params = layer.params() == 0 ? "0" : String.format(Locale.ROOT, "%,d", layer.params());
+      out.append(String.format(Locale.ROOT, "%-28s%-25s%12s%n", label, shape(layer.outputShape()), params));
+    }
+    out.append("=".repeat(65)).append('\n');
+    out.append(String.format(Locale.ROOT, "Total params: %,d%n", Architecture.totalParams(layers)));
+    return out.toString();
+  }
+
+  static String shape(int[] dims) {
+    StringBuilder s = new StringBuilder("(None");
+    for (int d : dims) {
+      s.append(", ").append(d);
+    }
+    return s.append(')').toString();
+  }
+}

@@ -1,0 +1,286 @@
+package pcam.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pcam.data.Augmentation;
+import pcam.data.Batch;
+import pcam.data.BatchLoader;
+import pcam.data.PatchSet;
+import pcam.eval.BinaryMetrics;
+import pcam.model.TrainableModel;
+import pcam.util.AtomicFiles;
+import pcam.util.InputException;
+import pcam.util.Json;
+
+/**
+ * The training loop for any {@link TrainableModel}: epochs of shuffled, augmented batches
+ * (assembled on background threads by {@link BatchLoader}), validation after each epoch, the best
+ * (validation AUC) and last checkpoints, early stopping, and at the end {@code metrics.json} and
+ * {@code model/} exported from the best checkpoint. Writes into a run directory:
+ *
+ * <pre>
+ * history.csv  train.log  metrics.json  model/
+ * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
+ * checkpoints/best/  weights + metrics.json of that epoch
+ * </pre>
+ *
+ * The run's config.json is the caller's (its knobs differ between train and finetune).
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  static final String STATE = "state.json";
+  static final String METRICS = "metrics.json";
+  public static final double THRESHOLD = 0.5;
+  private static final int PREFETCH = 4;
+
+  private final TrainingPlan plan;
+  private final Path runDir;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** Where an interrupted epoch stood; saved with the last checkpoint so a resume continues it. */
+  record State(int epoch, int batchesDone, double lossSum, double correctSum, long seen, double trainSeconds) {
+    static State startOf(int epoch) {
+      return new State(epoch, 0, 0, 0, 0, 0);
+    }
+  }
+
+  /**
+   * @param plan how to train
+   * @param runDir the run directory (created if missing)
+   * @param extraListeners called after the built-in progress bar, history.csv writer and log
+   */
+  public Trainer(TrainingPlan plan, Path runDir, List<TrainingListener> extraListeners) {
+    this.plan = plan;
+    this.runDir = runDir;
+    this.listeners.add(new ProgressListener());
+    this.listeners.add(new LogListener());
+    this.listeners.addAll(extraListeners);
+  }
+
+  public static Path lastCheckpoint(Path runDir) {
+    return runDir.resolve("checkpoints").resolve("last");
+  }
+
+  public static Path bestCheckpoint(Path runDir) {
+    return runDir.resolve("checkpoints").resolve("best");
+  }
+
+  /** Asks the loop to save a checkpoint at the current step and return; safe from any thread. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /**
+   * Installs a shutdown hook (Ctrl-C): it requests a stop and waits for the loop to finish
+   * saving. Close the returned handle when training is done.
+   */
+  public AutoCloseable stopOnShutdown() {
+    Thread hook =
+        new Thread(
+            () -> {
+              requestStop();
+              try {
+                finished.await(2, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "pcam-train-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // The hook is running: it waits on `finished`, which fit() has counted down.
+      }
+    };
+  }
+
+  /**
+   * Trains {@code model} on {@code train}, validating on {@code validation} after each epoch.
+   * With {@code resume}, continues from the run directory's last checkpoint and history.
+   */
+  public TrainingResult fit(TrainableModel model, PatchSet train, PatchSet validation, boolean resume) {
+    try {
+      return run(model, train, validation, resume);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private TrainingResult run(TrainableModel model, PatchSet train, PatchSet validation, boolean resume) {
+    if (validation.size() == 0 || validation.count(0) == 0 || validation.count(1) == 0) {
+      throw new InputException("training needs a validation set with both classes (use --val-fraction > 0), got " + validation.describe());
+    }
+    if (train.size() == 0) {
+      throw new InputException("the training set is empty");
+    }
+    try {
+      Files.createDirectories(runDir);
+    } catch (java.io.IOException e) {
+      throw new InputException("cannot create run directory " + runDir + ": " + AtomicFiles.describe(e), e);
+    }
+    try (TrainLog log = TrainLog.open(runDir.resolve("train.log"))) {
+      List<EpochRecord> history = resume ? HistoryCsv.read(runDir.resolve("history.csv")) : List.of();
+      LearningRateSchedule schedule = plan.schedule().create(plan.learningRate(), plan.epochs());
+      history.forEach(schedule::epochEnded);
+      State state = State.startOf(history.size());
+      ValidationMetrics best = null;
+      if (resume) {
+        Path last = lastCheckpoint(runDir);
+        model.restoreCheckpoint(last);
+        state = Json.read(last.resolve(STATE), State.class);
+        if (Files.exists(bestCheckpoint(runDir).resolve(METRICS))) {
+          best = Json.read(bestCheckpoint(runDir).resolve(METRICS), ValidationMetrics.class);
+        }
+        LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
+      }
+      HistoryCsv historyCsv = new HistoryCsv(runDir.resolve("history.csv"), history);
+      List<TrainingListener> all = new ArrayList<>(listeners);
+      all.add(1, historyCsv);
+      List<EpochRecord> records = new ArrayList<>(history);
+      LOG.info("training on {}, validating on {}", train.describe(), validation.describe());
+
+      String stopReason = "completed";
+      boolean interrupted = false;
+      for (int epoch = state.epoch(); epoch < plan.epochs(); epoch++) {
+        if (best != null && plan.earlyStopPatience() > 0 && epoch - best.epoch() >= plan.earlyStopPatience()) {
+          stopReason = "early stop: no better validation AUC for " + plan.earlyStopPatience() + " epochs";
+          break;
+        }
+        State done = trainEpoch(model, train, epoch, state.epoch() == epoch ? state : State.startOf(epoch), schedule, all);
+        if (done.batchesDone() < batchCount(train)) {
+          saveLast(model, done);
+          LOG.info("interrupted: checkpoint saved at epoch {} batch {}; continue with --resume {}", epoch + 1, done.batchesDone(), runDir);
+          stopReason = "interrupted";
+          interrupted = true;
+          break;
+        }
+        double lr = schedule.rate(epoch, batchCount(train) - 1, batchCount(train));
+        Validation v = validate(model, validation);
+        EpochRecord record =
+            new EpochRecord(
+                epoch + 1, done.lossSum() / done.seen(), done.correctSum() / done.seen(), v.loss, v.metrics(epoch + 1).accuracy(),
+                v.auc, lr, done.seen() / done.trainSeconds());
+        records.add(record);
+        schedule.epochEnded(record);
+        boolean improved = best == null || record.valAuc() > best.auc();
+        if (improved) {
+          best = v.metrics(epoch + 1);
+          ValidationMetrics metrics = best;
+          AtomicFiles.write(bestCheckpoint(runDir), tmp -> {
+            model.saveCheckpoint(tmp);
+            Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
+          });
+        }
+        saveLast(model, State.startOf(epoch + 1));
+        for (TrainingListener l : all) {
+          l.epochEnded(record, improved);
+        }
+      }
+
+      Path modelDir = null;
+      if (!interrupted && best != null) {
+        model.restoreCheckpoint(bestCheckpoint(runDir));
+        modelDir = runDir.resolve("model");
+        model.exportSavedModel(modelDir);
+        Json.write(runDir.resolve(METRICS), best);
+        LOG.info("best epoch {}: validation AUC {}; model exported to {}", best.epoch(), String.format("%.4f", best.auc()), modelDir);
+      }
+      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted, modelDir);
+      for (TrainingListener l : all) {
+        l.trainingEnded(result);
+      }
+      return result;
+    }
+  }
+
+  private int batchCount(PatchSet train) {
+    return (train.size() + plan.batchSize() - 1) / plan.batchSize();
+  }
+
+  /** Runs the rest of {@code epoch} from {@code state}; returns early (fewer batches done) on a stop request. */
+  private State trainEpoch(
+      TrainableModel model, PatchSet train, int epoch, State state, LearningRateSchedule schedule, List<TrainingListener> all) {
+    int steps = batchCount(train);
+    for (TrainingListener l : all) {
+      l.epochStarted(epoch + 1, plan.epochs(), steps, train.size());
+    }
+    int done = state.batchesDone();
+    double lossSum = state.lossSum();
+    double correctSum = state.correctSum();
+    long seen = state.seen();
+    double seconds = state.trainSeconds();
+    try (BatchLoader loader =
+        new BatchLoader(train, plan.batchSize(), true, plan.augmentation(), epochSeed(epoch), plan.loaderThreads(), PREFETCH)) {
+      for (int skip = 0; skip < done; skip++) {
+        loader.next(); // batches this epoch already trained on before the interruption
+      }
+      long start = System.nanoTime();
+      while (loader.hasNext()) {
+        if (stopRequested.get()) {
+          break;
+        }
+        Batch batch = loader.next();
+        TrainableModel.StepResult step = model.trainStep(batch, (float) schedule.rate(epoch, done, steps));
+        lossSum += (double) step.loss() * batch.count();
+        correctSum += (double) step.accuracy() * batch.count();
+        seen += batch.count();
+        done++;
+        for (TrainingListener l : all) {
+          l.batchEnded(epoch + 1, done, batch.count(), step, lossSum / seen);
+        }
+      }
+      seconds += (System.nanoTime() - start) / 1e9;
+    }
+    return new State(epoch, done, lossSum, correctSum, seen, seconds);
+  }
+
+  /** Each epoch its own batch order and augmentation stream, reproducible from the run seed. */
+  private long epochSeed(int epoch) {
+    return plan.seed() ^ ((epoch + 1) * 0x9E3779B97F4A7C15L);
+  }
+
+  private void saveLast(TrainableModel model, State state) {
+    AtomicFiles.write(lastCheckpoint(runDir), tmp -> {
+      model.saveCheckpoint(tmp);
+      Json.MAPPER.writeValue(tmp.resolve(STATE).toFile(), state);
+    });
+  }
+
+  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, long n) {
+    ValidationMetrics metrics(int epoch) {
+      return new ValidationMetrics(
+          epoch, auc, confusion.accuracy(), loss, n, ValidationMetrics.Confusion.of(confusion), THRESHOLD);
+    }
+  }
+
+  private Validation validate(TrainableModel model, PatchSet validation) {
+    float[] scores = new float[validation.size()];
+    float[] labels = new float[validation.size()];
+    double lossSum = 0;
+    int at = 0;
+    try (BatchLoader loader =
+        new BatchLoader(validation, plan.batchSize(), false, Augmentation.NONE, 0, plan.loaderThreads(), PREFETCH)) {
+      while (loader.hasNext()) {
+        Batch batch = loader.next();
+        TrainableModel.EvalResult result = model.evaluate(batch);
+        System.arraycopy(result.probabilities(), 0, scores, at, batch.count());
+        System.arraycopy(batch.labels(), 0, labels, at, batch.count());
+        lossSum += (double) result.loss() * batch.count();
+        at += batch.count();
+      }
+    }
+    return new Validation(
+        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at);
+  }
+}

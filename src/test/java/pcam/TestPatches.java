@@ -1,0 +1,86 @@
+package pcam;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import pcam.data.Batch;
+import pcam.data.PatchReader;
+import pcam.data.PatchSet;
+
+/** Patch sets for model and training tests: a learnable synthetic pattern, and real sample patches. */
+public final class TestPatches {
+  private TestPatches() {}
+
+  /**
+   * {@code n} noisy 96x96 patches; label 1 patches have a bright square in the centre 32x32 (the
+   * region the Kaggle label is about), label 0 ones do not. Alternating labels, seeded noise.
+   */
+  public static PatchSet synthetic(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<String> ids = new ArrayList<>();
+    byte[] labels = new byte[n];
+    byte[][] pixels = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) (i % 2);
+      byte[] p = new byte[96 * 96 * 3];
+      for (int k = 0; k < p.length; k++) {
+        p[k] = (byte) (80 + random.nextInt(60));
+      }
+      if (labels[i] == 1) {
+        for (int y = 36; y < 60; y++) {
+          for (int x = 36; x < 60; x++) {
+            for (int c = 0; c < 3; c++) {
+              p[(y * 96 + x) * 3 + c] = (byte) (200 + random.nextInt(40));
+            }
+          }
+        }
+      }
+      pixels[i] = p;
+      ids.add("synthetic-" + i);
+    }
+    return new PatchSet(ids, labels, pixels, 96, 96);
+  }
+
+  /** All of {@code set} as one batch, in order. */
+  public static Batch batch(PatchSet set) {
+    int bytes = set.bytesPerPatch();
+    byte[] pixels = new byte[set.size() * bytes];
+    float[] labels = new float[set.size()];
+    for (int i = 0; i < set.size(); i++) {
+      System.arraycopy(set.pixels(i), 0, pixels, i * bytes, bytes);
+      labels[i] = set.label(i);
+    }
+    return new Batch(pixels, labels, set.size(), set.height(), set.width());
+  }
+
+  /** The first {@code n} rows of the real sample (../shared/data/pcam-sample), decoded; skips if absent. */
+  public static PatchSet realSample(int n) {
+    Path dir = SharedData.pcamSample();
+    List<String> ids = new ArrayList<>();
+    List<Byte> labels = new ArrayList<>();
+    try (Reader reader = Files.newBufferedReader(dir.resolve("train_labels.csv"))) {
+      for (CSVRecord row : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+        if (ids.size() == n) {
+          break;
+        }
+        ids.add(row.get("id"));
+        labels.add(Byte.parseByte(row.get("label")));
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot read the sample labels", e);
+    }
+    byte[] labelArray = new byte[ids.size()];
+    byte[][] pixels = new byte[ids.size()][];
+    for (int i = 0; i < ids.size(); i++) {
+      labelArray[i] = labels.get(i);
+      pixels[i] = PatchReader.read(dir.resolve("train").resolve(ids.get(i) + ".tif"));
+    }
+    return new PatchSet(ids, labelArray, pixels, 96, 96);
+  }
+}

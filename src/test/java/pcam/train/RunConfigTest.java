@@ -1,0 +1,26 @@
+package pcam.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.data.Augmentation;
+import pcam.data.DataSpec;
+import pcam.model.Architecture;
+import pcam.model.Initializer;
+import pcam.model.Optimizer;
+
+class RunConfigTest {
+  @Test
+  void savedConfigReadsBackIdentical(@TempDir Path run) {
+    RunConfig config =
+        new RunConfig(
+            Architecture.CNN9, 72, 7, 32, Optimizer.RMSPROP, 5e-4,
+            new LearningRateSchedule.Config(LearningRateSchedule.Kind.PLATEAU, 3, 0.2, 4, 1e-6), false, 0.1, 0.4,
+            1e-3, 2e-3, Initializer.LECUN_NORMAL, new Augmentation(true, false, 40), 3, 2, "cpu", 1234,
+            new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true));
+    config.save(run);
+    assertThat(RunConfig.load(run)).isEqualTo(config);
+  }
+}

@@ -1,0 +1,138 @@
+package pcam.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.TestPatches;
+import pcam.data.Augmentation;
+import pcam.data.PatchSet;
+import pcam.model.Architecture;
+import pcam.model.CnnModel;
+import pcam.model.Device;
+import pcam.model.Initializer;
+import pcam.model.ModelSpec;
+import pcam.model.Optimizer;
+import pcam.model.SavedModelScorer;
+import pcam.model.TrainableModel;
+import pcam.util.InputException;
+import pcam.util.Json;
+
+class TrainerTest {
+  private static PatchSet train;
+  private static PatchSet validation;
+  private static final ModelSpec SPEC =
+      new ModelSpec(Architecture.CNN3, 32, true, 0.25, 0.25, 0, 0, Initializer.GLOROT_UNIFORM, Optimizer.ADAM, 5);
+
+  @BeforeAll
+  static void data() {
+    train = TestPatches.synthetic(96, 1);
+    validation = TestPatches.synthetic(32, 2);
+  }
+
+  private static TrainingPlan plan(int epochs) {
+    return new TrainingPlan(
+        epochs, 16, 1e-3, LearningRateSchedule.Config.CONSTANT, new Augmentation(true, true, 0), 0, 3, 1);
+  }
+
+  @Test
+  void writesTheRunDirectoryAndReturnsTheHistory(@TempDir Path run) throws Exception {
+    TrainingResult result;
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      result = new Trainer(plan(2), run, List.of()).fit(model, train, validation, false);
+    }
+    assertThat(result.history()).hasSize(2);
+    assertThat(result.history()).extracting(EpochRecord::epoch).containsExactly(1, 2);
+    assertThat(result.stopReason()).isEqualTo("completed");
+    assertThat(result.best().auc()).isEqualTo(result.history().stream().mapToDouble(EpochRecord::valAuc).max().orElseThrow());
+
+    List<String> csv = Files.readAllLines(run.resolve("history.csv"));
+    assertThat(csv.get(0)).isEqualTo("epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_auc,lr,img_per_s");
+    assertThat(csv).hasSize(3);
+    assertThat(HistoryCsv.read(run.resolve("history.csv"))).isEqualTo(result.history());
+
+    JsonNode metrics = Json.MAPPER.readTree(run.resolve("metrics.json").toFile());
+    assertThat(metrics.get("auc").asDouble()).isEqualTo(result.best().auc());
+    assertThat(metrics.get("n").asLong()).isEqualTo(32);
+    assertThat(metrics.get("threshold").asDouble()).isEqualTo(0.5);
+    JsonNode c = metrics.get("confusion");
+    assertThat(c.get("tn").asLong() + c.get("fp").asLong() + c.get("fn").asLong() + c.get("tp").asLong()).isEqualTo(32);
+    assertThat(metrics.get("accuracy").asDouble()).isEqualTo((c.get("tn").asDouble() + c.get("tp").asDouble()) / 32);
+    assertThat(metrics.has("loss")).isTrue();
+
+    assertThat(run.resolve("checkpoints/last/ckpt.index")).exists();
+    assertThat(run.resolve("checkpoints/best/ckpt.index")).exists();
+    assertThat(Files.readString(run.resolve("train.log"))).contains("epoch 1:").contains("epoch 2:");
+    try (SavedModelScorer scorer = SavedModelScorer.load(result.modelDir())) {
+      assertThat(scorer.predict(TestPatches.batch(validation))).hasSize(32);
+    }
+  }
+
+  @Test
+  void anInterruptedRunResumedFromItsCheckpointEndsExactlyLikeAnUninterruptedOne(@TempDir Path dir) {
+    TrainingResult straight;
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      straight = new Trainer(plan(2), dir.resolve("a"), List.of()).fit(model, train, validation, false);
+    }
+    Path run = dir.resolve("b");
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      Trainer[] trainer = new Trainer[1];
+      TrainingListener stopMidEpoch2 =
+          new TrainingListener() {
+            @Override
+            public void batchEnded(int epoch, int step, int images, TrainableModel.StepResult r, double running) {
+              if (epoch == 2 && step == 3) {
+                trainer[0].requestStop(); // what the Ctrl-C hook does
+              }
+            }
+          };
+      trainer[0] = new Trainer(plan(2), run, List.of(stopMidEpoch2));
+      TrainingResult first = trainer[0].fit(model, train, validation, false);
+      assertThat(first.interrupted()).isTrue();
+      assertThat(first.history()).hasSize(1);
+      assertThat(run.resolve("model")).doesNotExist();
+    }
+    TrainingResult resumed;
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      resumed = new Trainer(plan(2), run, List.of()).fit(model, train, validation, true);
+    }
+    assertThat(resumed.history()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      EpochRecord a = straight.history().get(i);
+      EpochRecord b = resumed.history().get(i);
+      assertThat(b.trainLoss()).isEqualTo(a.trainLoss());
+      assertThat(b.valLoss()).isEqualTo(a.valLoss());
+      assertThat(b.valAuc()).isEqualTo(a.valAuc());
+    }
+    assertThat(resumed.best()).isEqualTo(straight.best());
+  }
+
+  @Test
+  void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutABetterAuc(@TempDir Path run) {
+    // A negligible lr: the model does not change, so epoch 1 stays the best and patience 1 stops after epoch 2.
+    TrainingPlan frozen =
+        new TrainingPlan(5, 16, 1e-30, LearningRateSchedule.Config.CONSTANT, Augmentation.NONE, 1, 3, 1);
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      TrainingResult result = new Trainer(frozen, run, List.of()).fit(model, train, validation, false);
+      assertThat(result.history()).hasSize(2);
+      assertThat(result.stopReason()).startsWith("early stop");
+      assertThat(result.best().epoch()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aValidationSetWithoutBothClassesIsRejected(@TempDir Path run) {
+    PatchSet onlyNegatives = validation.select(new int[] {0, 2, 4});
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      assertThatThrownBy(() -> new Trainer(plan(1), run, List.of()).fit(model, train, onlyNegatives, false))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("validation");
+    }
+  }
+}
