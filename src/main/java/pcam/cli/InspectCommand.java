@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Show a SavedModel's tags, signatures (inputs/outputs with dtype and shape) and variables,",
-      "and whether pcam can use it: 'fine-tunable' (serving_default + train_step per the contract),",
-      "'scorable' (serving_default: images float32 [N,H,W,3] 0..255 -> probability [N,1]) or",
-      "'not usable', with the reason. Exit code 0 whatever the verdict (unless --require is given);",
-      "2 if MODEL_DIR is not a SavedModel."
+      "Show a SavedModel's signatures and variables, and whether pcam can use it.",
+      "Lists tags, signatures (inputs/outputs with dtype and shape) and variables, and gives a verdict"
+          + " with the reason: 'fine-tunable' (serving_default + train_step per the contract), 'scorable'"
+          + " (serving_default: images float32 [N,H,W,3] 0..255 -> probability [N,1]) or 'not usable'."
+          + " Exit code 0 whatever the verdict unless --require is given; 2 if MODEL_DIR is not a SavedModel."
     })
 public final class InspectCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;

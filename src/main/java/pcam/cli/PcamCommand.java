@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
           + " SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {DataCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class, InspectCommand.class},
+    subcommands = {DataCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class, FinetuneCommand.class, InspectCommand.class},
     showDefaultValues = true,
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",

@@ -9,6 +9,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import pcam.data.Batch;
 import pcam.data.Resize;
@@ -35,6 +36,7 @@ public final class ContractModel implements TrainableModel {
   private static final String FINGERPRINT = "fingerprint.pb";
 
   private final Path source;
+  private final Report report;
   private final SavedModelScorer scorer;
   private final Session session;
   private final String images;
@@ -43,8 +45,10 @@ public final class ContractModel implements TrainableModel {
   private final String loss;
   private final String accuracy;
 
-  private ContractModel(Path source, SavedModelScorer scorer, SignatureInfo trainStep) {
+  private ContractModel(Path source, Report report, SavedModelScorer scorer) {
+    SignatureInfo trainStep = report.signature(SavedModelInspector.TRAIN_STEP);
     this.source = source;
+    this.report = report;
     this.scorer = scorer;
     this.session = scorer.bundle().session();
     this.images = trainStep.input(SavedModelInspector.IMAGES).tensorName();
@@ -60,17 +64,27 @@ public final class ContractModel implements TrainableModel {
    * fine-tunable.
    */
   public static ContractModel load(Path dir) {
+    return load(dir, null);
+  }
+
+  /** As {@link #load(Path)}, with session options (device, threads); null for TensorFlow's defaults. */
+  public static ContractModel load(Path dir, ConfigProto config) {
     Report report = SavedModelInspector.inspect(dir);
     if (report.verdict() != SavedModelInspector.Verdict.FINE_TUNABLE) {
       throw new InputException(dir + ": cannot fine-tune this SavedModel (" + report.verdict().label() + "): " + report.reason());
     }
-    SavedModelScorer scorer = SavedModelScorer.load(dir);
-    return new ContractModel(dir, scorer, report.signature(SavedModelInspector.TRAIN_STEP));
+    SavedModelScorer scorer = SavedModelScorer.load(dir, config);
+    return new ContractModel(dir, report, scorer);
   }
 
   /** The SavedModel folder this model was loaded from. */
   public Path source() {
     return source;
+  }
+
+  /** What inspection found when loading: signatures, variable count and size. */
+  public Report report() {
+    return report;
   }
 
   @Override
