@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
+import pcam.data.Resize;
 import pcam.data.BatchLoader;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;

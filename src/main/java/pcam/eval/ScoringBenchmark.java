@@ -3,6 +3,7 @@ package pcam.eval;
 import java.nio.file.Path;
 import java.util.List;
 import pcam.data.Batch;
+import pcam.data.Resize;
 import pcam.data.PatchReader;
 import pcam.model.ScoringModel;
 
