@@ -26,7 +26,8 @@ public final class Commands {
   private static CommandLine configure(CommandLine cmd) {
     cmd.setExecutionStrategy(Commands::executeWithLogging);
     cmd.setExecutionExceptionHandler(Commands::handleFailure);
-    cmd.setExitCodeExceptionMapper(e -> e instanceof InputException ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE);
+    cmd.setExitCodeExceptionMapper(
+        e -> e instanceof InputException || e instanceof CommandLine.ParameterException ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE);
     return cmd;
   }
 

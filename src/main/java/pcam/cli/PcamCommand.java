@@ -13,7 +13,11 @@ import picocli.CommandLine.Option;
           + " SavedModels, and score a folder of patches into a submission CSV.",
       ""
     },
-    subcommands = {DataCommand.class, SynthCommand.class, BenchCommand.class, SummaryCommand.class, TrainCommand.class},
+    subcommands = {
+      SynthCommand.class, DataCommand.class, SummaryCommand.class, TrainCommand.class, FinetuneCommand.class,
+      EvaluateCommand.class, PredictCommand.class, ReportCommand.class, SweepCommand.class, InspectCommand.class,
+      BenchCommand.class
+    },
     showDefaultValues = true,
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",

@@ -1,6 +1,8 @@
 package pcam.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Metrics of probabilistic binary predictions against 0/1 labels: ROC AUC (ties count half, the
@@ -52,6 +54,43 @@ public final class BinaryMetrics {
       return Double.NaN;
     }
     return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  /** One point of the ROC curve: the rates when predicting 1 for every score >= threshold. */
+  public record RocPoint(double threshold, double falsePositiveRate, double truePositiveRate) {}
+
+  /**
+   * The ROC curve from (0,0) to (1,1), one point per distinct score (tied scores move the curve
+   * diagonally, which is what makes its area equal {@link #auc}). Empty when a class is absent.
+   */
+  public static List<RocPoint> roc(float[] scores, float[] labels) {
+    int n = check(scores, labels);
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    long positives = 0;
+    for (float label : labels) {
+      positives += label == 1f ? 1 : 0;
+    }
+    long negatives = n - positives;
+    List<RocPoint> points = new ArrayList<>();
+    if (positives == 0 || negatives == 0) {
+      return points;
+    }
+    points.add(new RocPoint(Double.POSITIVE_INFINITY, 0, 0));
+    long tp = 0, fp = 0;
+    int i = 0;
+    while (i < n) {
+      float score = scores[order[i]];
+      while (i < n && scores[order[i]] == score) {
+        if (labels[order[i]] == 1f) tp++; else fp++;
+        i++;
+      }
+      points.add(new RocPoint(score, (double) fp / negatives, (double) tp / positives));
+    }
+    return points;
   }
 
   /** Predicted label 1 when score >= threshold. */

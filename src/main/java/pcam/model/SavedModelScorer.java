@@ -9,6 +9,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import pcam.data.Batch;
@@ -52,6 +53,11 @@ public final class SavedModelScorer implements ScoringModel {
 
   /** Loads {@code dir} (tag "serve") and checks the scoring contract, naming what is missing. */
   public static SavedModelScorer load(Path dir) {
+    return load(dir, null);
+  }
+
+  /** As {@link #load(Path)}, with session options (device, threads); null for TensorFlow's defaults. */
+  public static SavedModelScorer load(Path dir, ConfigProto config) {
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new InputException(dir + ": not a SavedModel (no saved_model.pb)");
     }
@@ -60,7 +66,8 @@ public final class SavedModelScorer implements ScoringModel {
     }
     SavedModelBundle bundle;
     try {
-      bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+      SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG);
+      bundle = (config == null ? loader : loader.withConfigProto(config)).load();
     } catch (RuntimeException e) {
       throw new InputException(dir + ": cannot load SavedModel: " + firstLine(e.getMessage()), e);
     }
@@ -111,7 +118,7 @@ public final class SavedModelScorer implements ScoringModel {
   }
 
   /** uint8 pixels to float32 0..255, the contract's input. */
-  static TFloat32 toFloatImages(Batch batch) {
+  public static TFloat32 toFloatImages(Batch batch) {
     byte[] pixels = batch.pixels();
     float[] values = new float[pixels.length];
     for (int i = 0; i < pixels.length; i++) {

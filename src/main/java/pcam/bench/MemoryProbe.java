@@ -1,0 +1,37 @@
+package pcam.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resident set size of this process from /proc (Linux). RSS counts native TensorFlow memory too,
+ * which the JVM's own heap figures cannot see.
+ */
+public final class MemoryProbe {
+  private MemoryProbe() {}
+
+  /** Current RSS in MB, or NaN where /proc is unavailable. */
+  public static double rssMb() {
+    return statusFieldMb("VmRSS:");
+  }
+
+  /** Peak RSS ("high water mark") in MB since the process started. */
+  public static double peakRssMb() {
+    return statusFieldMb("VmHWM:");
+  }
+
+  private static double statusFieldMb(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field)) {
+          String kb = line.substring(field.length()).trim().split("\\s+")[0];
+          return Long.parseLong(kb) / 1024.0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}

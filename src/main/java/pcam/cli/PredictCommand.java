@@ -1,0 +1,81 @@
+package pcam.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pcam.eval.Predictor;
+import pcam.eval.Submission;
+import pcam.eval.Tta;
+import pcam.model.SavedModelScorer;
+import pcam.util.InputException;
+
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description = {
+      "Score a folder of patches into a Kaggle submission (id,label with label = probability of tumour). "
+          + "The folder is streamed: memory stays bounded whatever its size. Every id is scored exactly once; "
+          + "an unreadable image stops the run and is named, because a submission missing ids is useless. "
+          + "The file is written atomically: an existing one is replaced only by a complete, validated one."
+    })
+public final class PredictCommand implements Callable<Integer> {
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
+  private Path model;
+
+  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.tif patches (Kaggle test/).")
+  private Path images;
+
+  @Option(names = "--ids", paramLabel = "CSV", description = "CSV with an id column (Kaggle sample_submission.csv): rows in its order, every id must have an image. Default: every *.tif of --images, sorted.")
+  private Path ids;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Submission CSV to write (replaced if it exists).")
+  private Path out;
+
+  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class, completionCandidates = TtaConverter.class,
+      description = "Test-time augmentation, probabilities averaged: none, flip (4 flips) or d8 (8 dihedral transforms). Costs 1, 4 or 8 forward passes.")
+  private Tta tta;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Patches per forward pass.")
+  private int batchSize;
+
+  @Option(names = "--threads", description = "Image decoding threads (default: one per core).")
+  private Integer threads;
+
+  @Override
+  public Integer call() {
+    if (Files.isDirectory(out)) {
+      throw new InputException(out + ": is a directory; --out must name the submission file, e.g. " + out.resolve("submission.csv"));
+    }
+    List<String> idList = Predictor.listIds(images, ids);
+    Predictor.Options options = options(batchSize, tta, threads);
+    Predictor.Predictions predictions;
+    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+      predictions = new Predictor(scorer, options).predict(images, idList);
+    }
+    Submission.write(out, idList, predictions.ids(), predictions.probabilities());
+    spec.commandLine().getOut().printf(Locale.ROOT,
+        "wrote %s: %d ids, mean probability %.4f, %.0f img/s (tta %s, batch %d)%n",
+        out, predictions.ids().size(), predictions.meanProbability(), predictions.imagesPerSecond(), tta.label(), batchSize);
+    return ExitCodes.OK;
+  }
+
+  static Predictor.Options options(int batchSize, Tta tta, Integer threads) {
+    Predictor.Options defaults = Predictor.Options.defaults(batchSize, tta);
+    if (threads == null) {
+      return defaults;
+    }
+    if (threads <= 0) {
+      throw new InputException("--threads must be positive, got " + threads);
+    }
+    return new Predictor.Options(batchSize, tta, threads, 2 * threads, false);
+  }
+}

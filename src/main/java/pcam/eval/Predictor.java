@@ -1,0 +1,267 @@
+package pcam.eval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pcam.data.Augmentation;
+import pcam.data.Batch;
+import pcam.data.Resize;
+import pcam.data.BatchLoader;
+import pcam.data.LabelsCsv;
+import pcam.data.PatchReader;
+import pcam.data.PatchSet;
+import pcam.model.ScoringModel;
+import pcam.util.InputException;
+import pcam.util.Progress;
+
+/**
+ * Scores a folder of patches without ever holding it in memory: background threads decode
+ * {@code <id>.tif} files into batches (at most {@code prefetch} batches ahead) and resize them when
+ * the model is not 96x96; the calling thread only runs the model, so decoding overlaps inference. Memory is bounded by
+ * {@code prefetch x batchSize} patches plus one float per id, whatever the folder size.
+ *
+ * <p>A file that does not decode stops the run with an {@link InputException} naming it, unless
+ * {@code skipBad} is set; then it is left out and listed in {@link Predictions#skipped()}.
+ * Scoring a submission must not skip (the file would miss ids), so only evaluation offers it.
+ */
+public final class Predictor {
+  private static final Logger log = LoggerFactory.getLogger(Predictor.class);
+
+  /**
+   * @param threads background decoding threads
+   * @param prefetch batches decoded ahead of the model; bounds memory
+   */
+  public record Options(int batchSize, Tta tta, int threads, int prefetch, boolean skipBad) {
+    public Options {
+      if (batchSize <= 0) {
+        throw new InputException("batch size must be positive, got " + batchSize);
+      }
+      if (threads <= 0 || prefetch <= 0) {
+        throw new IllegalArgumentException("threads and prefetch must be positive");
+      }
+    }
+
+    /** One decoding thread per core and two batches in flight per thread. */
+    public static Options defaults(int batchSize, Tta tta) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      return new Options(batchSize, tta, cores, 2 * cores, false);
+    }
+
+    public Options withSkipBad(boolean skip) {
+      return new Options(batchSize, tta, threads, prefetch, skip);
+    }
+  }
+
+  /**
+   * Probabilities in the order of {@code ids}; {@code skipped} lists "id: reason" for files left
+   * out under skipBad (never for a run without it).
+   */
+  public record Predictions(List<String> ids, float[] probabilities, List<String> skipped, long nanos) {
+    public double imagesPerSecond() {
+      return nanos == 0 ? 0 : ids.size() / (nanos / 1e9);
+    }
+
+    public double meanProbability() {
+      double sum = 0;
+      for (float p : probabilities) {
+        sum += p;
+      }
+      return probabilities.length == 0 ? Double.NaN : sum / probabilities.length;
+    }
+  }
+
+  private record Chunk(List<String> ids, Batch batch, List<String> skipped) {}
+
+  private final ScoringModel model;
+  private final Options options;
+
+  public Predictor(ScoringModel model, Options options) {
+    this.model = model;
+    this.options = options;
+  }
+
+  /** Scores {@code imagesDir/<id>.tif} for every id, in order. */
+  public Predictions predict(Path imagesDir, List<String> ids) {
+    int batchSize = options.batchSize();
+    int batches = (ids.size() + batchSize - 1) / batchSize;
+    List<String> scoredIds = new ArrayList<>(ids.size());
+    float[] probabilities = new float[ids.size()];
+    List<String> skipped = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "pcam-decode");
+      t.setDaemon(true);
+      return t;
+    });
+    long start = System.nanoTime();
+    try (Progress progress = Progress.start("scoring", ids.size(), "img")) {
+      ArrayDeque<Future<Chunk>> pending = new ArrayDeque<>();
+      int submitted = 0;
+      for (; submitted < Math.min(options.prefetch(), batches); submitted++) {
+        pending.add(submitDecode(pool, imagesDir, ids, submitted));
+      }
+      while (!pending.isEmpty()) {
+        Chunk chunk = await(pending.poll());
+        if (submitted < batches) {
+          pending.add(submitDecode(pool, imagesDir, ids, submitted++));
+        }
+        if (chunk.batch().count() > 0) {
+          float[] p = options.tta().predict(model, chunk.batch());
+          System.arraycopy(p, 0, probabilities, scoredIds.size(), p.length);
+          scoredIds.addAll(chunk.ids());
+        }
+        skipped.addAll(chunk.skipped());
+        progress.step(chunk.ids().size() + chunk.skipped().size());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long nanos = System.nanoTime() - start;
+    float[] kept = scoredIds.size() == ids.size() ? probabilities : Arrays.copyOf(probabilities, scoredIds.size());
+    Predictions result = new Predictions(List.copyOf(scoredIds), kept, List.copyOf(skipped), nanos);
+    log.info(
+        "scored {} images in {} s ({} img/s, tta {}, batch {})",
+        result.ids().size(), String.format("%.1f", nanos / 1e9), String.format("%.0f", result.imagesPerSecond()),
+        options.tta().label(), batchSize);
+    if (!skipped.isEmpty()) {
+      log.warn("skipped {} unreadable image(s), first: {}", skipped.size(), skipped.get(0));
+    }
+    return result;
+  }
+
+  /**
+   * Scores patches already in memory (e.g. a validation split), in set order, with the same
+   * batching, resizing and TTA as the streaming path; batches are assembled on background threads.
+   */
+  public Predictions predict(PatchSet set) {
+    float[] probabilities = new float[set.size()];
+    long start = System.nanoTime();
+    int at = 0;
+    try (BatchLoader loader =
+            new BatchLoader(set, options.batchSize(), false, Augmentation.NONE, 0, options.threads(), options.prefetch());
+        Progress progress = Progress.start("scoring", set.size(), "img")) {
+      while (loader.hasNext()) {
+        Batch batch = Resize.bilinear(loader.next(), model.inputHeight(), model.inputWidth());
+        float[] p = options.tta().predict(model, batch);
+        System.arraycopy(p, 0, probabilities, at, p.length);
+        at += p.length;
+        progress.step(p.length);
+      }
+    }
+    Predictions result = new Predictions(set.ids(), probabilities, List.of(), System.nanoTime() - start);
+    log.info("scored {} in-memory patches ({} img/s, tta {}, batch {})",
+        set.size(), String.format("%.0f", result.imagesPerSecond()), options.tta().label(), options.batchSize());
+    return result;
+  }
+
+  private Future<Chunk> submitDecode(ExecutorService pool, Path dir, List<String> ids, int index) {
+    int from = index * options.batchSize();
+    List<String> slice = ids.subList(from, Math.min(ids.size(), from + options.batchSize()));
+    return pool.submit(() -> decode(dir, slice));
+  }
+
+  private Chunk decode(Path dir, List<String> slice) {
+    int patchBytes = PatchReader.SIZE * PatchReader.SIZE * 3;
+    byte[] pixels = new byte[slice.size() * patchBytes];
+    List<String> kept = new ArrayList<>(slice.size());
+    List<String> skipped = new ArrayList<>();
+    for (String id : slice) {
+      byte[] patch;
+      try {
+        patch = PatchReader.read(dir.resolve(id + ".tif"));
+      } catch (InputException e) {
+        if (!options.skipBad()) {
+          throw e;
+        }
+        skipped.add(id + ": " + e.getMessage());
+        continue;
+      }
+      System.arraycopy(patch, 0, pixels, kept.size() * patchBytes, patchBytes);
+      kept.add(id);
+    }
+    if (kept.size() < slice.size()) {
+      pixels = Arrays.copyOf(pixels, kept.size() * patchBytes);
+    }
+    Batch batch = new Batch(pixels, new float[kept.size()], kept.size(), PatchReader.SIZE, PatchReader.SIZE);
+    // Resizing here keeps it on the decoding threads, off the model's critical path.
+    return new Chunk(kept, Resize.bilinear(batch, model.inputHeight(), model.inputWidth()), skipped);
+  }
+
+  private static Chunk await(Future<Chunk> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while decoding", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * The ids to score: those of {@code idsCsv} (column {@code id}, Kaggle's sample_submission.csv)
+   * in file order, each checked to have {@code imagesDir/<id>.tif}; or, when {@code idsCsv} is
+   * null, every {@code *.tif} in the folder, sorted by name.
+   */
+  public static List<String> listIds(Path imagesDir, Path idsCsv) {
+    if (!Files.isDirectory(imagesDir)) {
+      throw new InputException(imagesDir + ": not a folder of images");
+    }
+    return idsCsv == null ? listFolder(imagesDir) : readIdsChecked(imagesDir, idsCsv);
+  }
+
+  private static List<String> listFolder(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> ids =
+          files.map(p -> p.getFileName().toString())
+              .filter(name -> name.endsWith(".tif"))
+              .map(name -> name.substring(0, name.length() - ".tif".length()))
+              .sorted()
+              .toList();
+      if (ids.isEmpty()) {
+        throw new InputException(dir + ": no .tif images in this folder");
+      }
+      return ids;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static List<String> readIdsChecked(Path dir, Path csv) {
+    List<String> ids = readIds(csv);
+    requireImages(dir, ids, csv);
+    return ids;
+  }
+
+  /** Fails up front, counting and naming the first, when ids listed in {@code source} have no image. */
+  public static void requireImages(Path dir, List<String> ids, Path source) {
+    if (!Files.isDirectory(dir)) {
+      throw new InputException(dir + ": not a folder of images");
+    }
+    List<String> missing = ids.stream().filter(id -> !Files.isRegularFile(dir.resolve(id + ".tif"))).toList();
+    if (!missing.isEmpty()) {
+      throw new InputException(
+          source + ": " + missing.size() + " of " + ids.size() + " ids have no image in " + dir + " (first: " + missing.get(0) + ".tif)");
+    }
+  }
+
+  /** The ids of a CSV whose first column is {@code id}, checked non-empty and free of duplicates. */
+  public static List<String> readIds(Path csv) {
+    List<String> ids = LabelsCsv.readIds(csv);
+    if (ids.isEmpty()) {
+      throw new InputException(csv + ": no ids after the header");
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,56 @@
+package pcam.eval;
+
+import java.nio.file.Path;
+import java.util.List;
+import pcam.data.Batch;
+import pcam.data.Resize;
+import pcam.data.PatchReader;
+import pcam.model.ScoringModel;
+
+/**
+ * How close streamed scoring gets to the model's own speed: graph-only inference on one batch
+ * held in memory, against {@link Predictor} on the same images (decode, batch, resize, predict),
+ * both in one process so the machine's state is the same. Each is measured {@code rounds} times
+ * after a warm-up, alternating, and the best round kept, which filters out other load.
+ */
+public final class ScoringBenchmark {
+  public record Result(int images, int batchSize, double graphOnlyImagesPerSecond, double endToEndImagesPerSecond) {
+    public double ratio() {
+      return endToEndImagesPerSecond / graphOnlyImagesPerSecond;
+    }
+  }
+
+  private ScoringBenchmark() {}
+
+  public static Result run(ScoringModel model, Path imagesDir, List<String> ids, Predictor.Options options, int rounds) {
+    Batch batch = firstBatch(imagesDir, ids, options.batchSize(), model);
+    int batches = (ids.size() + options.batchSize() - 1) / options.batchSize();
+    for (int i = 0; i < 3; i++) {
+      options.tta().predict(model, batch);
+    }
+    new Predictor(model, options).predict(imagesDir, ids.subList(0, Math.min(ids.size(), 2 * options.batchSize())));
+    double graphOnly = 0;
+    double endToEnd = 0;
+    for (int r = 0; r < Math.max(1, rounds); r++) {
+      long start = System.nanoTime();
+      for (int b = 0; b < batches; b++) {
+        options.tta().predict(model, batch);
+      }
+      graphOnly = Math.max(graphOnly, (double) batches * batch.count() / ((System.nanoTime() - start) / 1e9));
+      endToEnd = Math.max(endToEnd, new Predictor(model, options).predict(imagesDir, ids).imagesPerSecond());
+    }
+    return new Result(ids.size(), options.batchSize(), graphOnly, endToEnd);
+  }
+
+  /** One full batch decoded and resized as the predictor would, kept in memory. */
+  private static Batch firstBatch(Path dir, List<String> ids, int batchSize, ScoringModel model) {
+    int n = Math.min(batchSize, ids.size());
+    int bytes = PatchReader.SIZE * PatchReader.SIZE * 3;
+    byte[] pixels = new byte[n * bytes];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(PatchReader.read(dir.resolve(ids.get(i) + ".tif")), 0, pixels, i * bytes, bytes);
+    }
+    Batch batch = new Batch(pixels, new float[n], n, PatchReader.SIZE, PatchReader.SIZE);
+    return Resize.bilinear(batch, model.inputHeight(), model.inputWidth());
+  }
+}

@@ -1,0 +1,101 @@
+package pcam.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pcam.util.AtomicFiles;
+import pcam.util.Json;
+
+/**
+ * Runs every cell of a {@link SweepGrid} as a normal run directory {@code SWEEPDIR/<cell name>},
+ * then writes the comparison ({@link SweepReport}). Resumable: a cell whose run finished
+ * (metrics.json and model/) is skipped, one with a last checkpoint is resumed, and a cell that
+ * died before its first checkpoint is started again.
+ */
+public final class Sweep {
+  private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+  static final String CELL_FILE = "sweep-cell.json";
+
+  /** Trains one cell into {@code runDir}: fresh with the cell's params, or resumed from its last checkpoint. */
+  @FunctionalInterface
+  public interface CellRunner {
+    void run(SweepGrid.Cell cell, Path runDir, boolean resume);
+  }
+
+  /** One finished run: its params, best validation numbers, epochs trained and wall time. */
+  public record Row(SweepGrid.Cell cell, Path runDir, double bestAuc, double bestAccuracy, int bestEpoch, int epochs, double seconds, boolean skipped) {}
+
+  private Sweep() {}
+
+  public static List<Row> run(SweepGrid grid, Path sweepDir, CellRunner runner) {
+    List<SweepGrid.Cell> cells = grid.cells();
+    List<Row> rows = new ArrayList<>();
+    int index = 0;
+    for (SweepGrid.Cell cell : cells) {
+      index++;
+      Path runDir = sweepDir.resolve(cell.name());
+      boolean skipped = isFinished(runDir);
+      if (skipped) {
+        LOG.info("sweep {}/{} {}: finished before, skipped", index, cells.size(), cell.name());
+      } else {
+        boolean resume = Files.isRegularFile(runDir.resolve("config.json")) && Files.isDirectory(runDir.resolve("checkpoints").resolve("last"));
+        if (!resume) {
+          deleteQuietlyOrFail(runDir);
+        }
+        LOG.info("sweep {}/{} {}: {}", index, cells.size(), cell.name(), resume ? "resuming" : "training");
+        long start = System.nanoTime();
+        runner.run(cell, runDir, resume);
+        if (!isFinished(runDir)) {
+          throw new IllegalStateException(runDir + ": the run ended without metrics.json and model/ (interrupted?); run the sweep again to resume it");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9; // a resumed cell counts only its last session
+        Json.write(runDir.resolve(CELL_FILE), Map.of("seconds", seconds));
+      }
+      rows.add(row(cell, runDir, skipped));
+      RunReport.write(runDir);
+    }
+    SweepReport.write(grid, rows, sweepDir);
+    return rows;
+  }
+
+  /** A run is done when the trainer exported its model and wrote its final metrics. */
+  public static boolean isFinished(Path runDir) {
+    return Files.isRegularFile(runDir.resolve("metrics.json")) && Files.isRegularFile(runDir.resolve("model").resolve("saved_model.pb"));
+  }
+
+  private static Row row(SweepGrid.Cell cell, Path runDir, boolean skipped) {
+    JsonNode metrics = readJson(runDir.resolve("metrics.json"));
+    Path historyFile = runDir.resolve(History.FILE);
+    int epochs = Files.exists(historyFile) ? History.read(historyFile).epochs() : 0;
+    return new Row(cell, runDir, metrics.path("auc").asDouble(Double.NaN), metrics.path("accuracy").asDouble(Double.NaN),
+        metrics.path("epoch").asInt(0), epochs, previousSeconds(runDir), skipped);
+  }
+
+  private static double previousSeconds(Path runDir) {
+    Path file = runDir.resolve(CELL_FILE);
+    return Files.exists(file) ? readJson(file).path("seconds").asDouble(0) : 0;
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return Json.MAPPER.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static void deleteQuietlyOrFail(Path runDir) {
+    try {
+      AtomicFiles.deleteRecursively(runDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the unfinished run " + runDir, e);
+    }
+  }
+}

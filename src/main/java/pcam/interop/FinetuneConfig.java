@@ -1,0 +1,60 @@
+package pcam.interop;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import pcam.data.Augmentation;
+import pcam.data.DataSpec;
+import pcam.train.LearningRateSchedule;
+import pcam.train.TrainingPlan;
+import pcam.util.InputException;
+import pcam.util.Json;
+
+/**
+ * Every knob of a {@code pcam finetune} run: which SavedModel, the data, and the loop's settings.
+ * The CLI fills it; it is saved as config.json in the run directory and read back by {@code
+ * --resume}. The model's own architecture, head and optimizer were fixed at export.
+ *
+ * @param savedModel the fine-tunable SavedModel the run starts from
+ * @param lr the learning rate the schedule starts from, fed to train_step at every step
+ * @param earlyStopPatience epochs without a better validation AUC before stopping; 0 = never
+ * @param threads TensorFlow intra/inter-op threads; 0 = TensorFlow's default
+ * @param device auto | cpu | gpu | gpu:N
+ * @param seed split, batch order and augmentation (weights come from the SavedModel)
+ */
+public record FinetuneConfig(
+    Path savedModel,
+    int epochs,
+    int batchSize,
+    double lr,
+    LearningRateSchedule.Config lrSchedule,
+    Augmentation augmentation,
+    int earlyStopPatience,
+    int threads,
+    String device,
+    long seed,
+    DataSpec data) {
+
+  public static final String FILE = "config.json";
+
+  /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */
+  public TrainingPlan plan(int loaderThreads) {
+    return new TrainingPlan(epochs, batchSize, lr, lrSchedule, augmentation, earlyStopPatience, seed, loaderThreads);
+  }
+
+  public void save(Path runDir) {
+    Json.write(runDir.resolve(FILE), this);
+  }
+
+  /** Reads config.json back; lenient about derived keys Jackson writes (e.g. Augmentation.isNone). */
+  public static FinetuneConfig load(Path runDir) {
+    Path file = runDir.resolve(FILE);
+    try {
+      return Json.MAPPER.readerFor(FinetuneConfig.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(file.toFile());
+    } catch (IOException e) {
+      throw new InputException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package pcam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.SharedData;
+import pcam.data.Augmentation;
+import pcam.data.Batch;
+import pcam.data.BatchLoader;
+import pcam.data.Datasets;
+import pcam.data.PatchSet;
+import pcam.eval.BinaryMetrics;
+import pcam.interop.ContractFixture;
+import pcam.interop.ContractModel;
+import pcam.interop.FinetuneConfig;
+import pcam.interop.SavedModelInspector;
+import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
+import pcam.train.Trainer;
+import pcam.util.Json;
+
+class FinetuneCommandTest {
+  @TempDir Path tmp;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Commands.create(new PrintWriter(out), new PrintWriter(err)).execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Scores every patch of {@code set} in order. */
+  private static float[] score(ScoringModel model, PatchSet set) {
+    float[] scores = new float[set.size()];
+    int at = 0;
+    try (BatchLoader batches = new BatchLoader(set, 100, false, Augmentation.NONE, 0, 1, 2)) {
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        System.arraycopy(model.predict(batch), 0, scores, at, batch.count());
+        at += batch.count();
+      }
+    }
+    return scores;
+  }
+
+  private static float[] labels(PatchSet set) {
+    float[] labels = new float[set.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = set.label(i);
+    }
+    return labels;
+  }
+
+  @Test
+  void finetunesTheContractFixtureIntoARunDirectoryWhoseModelCarriesTheBestWeights() throws Exception {
+    Path data = SharedData.pcamSample();
+    Path fixture = ContractFixture.create(tmp.resolve("fixture"), 64);
+    Path runDir = tmp.resolve("runs/fixture");
+
+    Run run = run("finetune", "--savedmodel", fixture.toString(), "--data", data.toString(), "--out", runDir.toString(),
+        "--limit", "800", "--val-fraction", "0.25", "--epochs", "3", "--batch-size", "32", "--lr", "3e-3", "--seed", "7");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).contains("best epoch").contains("model: " + runDir.resolve("model"));
+    assertThat(runDir.resolve("train.log")).exists();
+    assertThat(Files.readAllLines(runDir.resolve("history.csv"))).hasSize(1 + 3);
+    assertThat(runDir.resolve("checkpoints/last/variables.index")).exists();
+    FinetuneConfig config = FinetuneConfig.load(runDir);
+    assertThat(config.savedModel()).isEqualTo(fixture.toAbsolutePath().normalize());
+    assertThat(config.lr()).isEqualTo(3e-3);
+
+    // model/ is the fixture with the best epoch's weights: scorable, still fine-tunable, and it
+    // reproduces metrics.json on the same validation split, scored from scratch.
+    Path model = runDir.resolve("model");
+    assertThat(SavedModelInspector.inspect(model).verdict()).isEqualTo(SavedModelInspector.Verdict.FINE_TUNABLE);
+    JsonNode metrics = Json.MAPPER.readTree(runDir.resolve("metrics.json").toFile());
+    PatchSet validation = Datasets.loadSplit(config.data()).validation();
+    float[] scores;
+    try (SavedModelScorer scorer = SavedModelScorer.load(model)) {
+      try (ContractModel bestCheckpoint = ContractModel.load(fixture)) {
+        bestCheckpoint.restoreCheckpoint(Trainer.bestCheckpoint(runDir));
+        scores = score(bestCheckpoint, validation);
+      }
+      float[] exported = score(new ResizingScorer(scorer), validation);
+      assertThat(exported).containsExactly(scores);
+    }
+    assertThat(metrics.get("n").asLong()).isEqualTo(validation.size());
+    assertThat(metrics.get("auc").asDouble()).isCloseTo(BinaryMetrics.auc(scores, labels(validation)), within(1e-9));
+    assertThat(metrics.get("auc").asDouble()).isGreaterThan(0.6);
+    try (ContractModel untouched = ContractModel.load(fixture)) {
+      assertThat(score(untouched, validation)).isNotEqualTo(scores);
+    }
+  }
+
+  @Test
+  void aSavedModelWithoutTheFineTuningContractExitsWithTwoNamingWhatIsMissingBeforeReadingData() {
+    Path noRate = ContractFixture.create(tmp.resolve("no-lr"), 96, ContractFixture.Variant.NO_LEARNING_RATE);
+    Path runDir = tmp.resolve("runs/no-lr");
+
+    Run run = run("finetune", "--savedmodel", noRate.toString(), "--data", tmp.resolve("no-data").toString(), "--out", runDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).startsWith("pcam: " + noRate + ": cannot fine-tune this SavedModel (scorable): "
+        + "serving_default matches the contract; not fine-tunable: train_step lacks learning_rate");
+    assertThat(runDir.resolve("config.json")).doesNotExist();
+
+    Run python = run("finetune", "--savedmodel", SharedData.savedModels().resolve("python-tf2.4-module").toString(),
+        "--data", tmp.toString(), "--out", runDir.toString());
+    assertThat(python.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(python.err()).contains("(not usable): no serving_default signature");
+  }
+
+  @Test
+  void missingRequiredOptionsAndBadValuesAreUsageErrors() {
+    Run missing = run("finetune", "--data", tmp.toString(), "--out", tmp.resolve("r").toString());
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(missing.err()).contains("--savedmodel, --data and --out are required");
+
+    Run badRate = run("finetune", "--savedmodel", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+        "--lr", "-1");
+    assertThat(badRate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(badRate.err()).contains("--lr must be a positive number");
+  }
+
+  /** SavedModelScorer takes batches at its input size; the fixture here is 64x64. */
+  private record ResizingScorer(SavedModelScorer scorer) implements ScoringModel {
+    @Override
+    public int inputHeight() {
+      return scorer.inputHeight();
+    }
+
+    @Override
+    public int inputWidth() {
+      return scorer.inputWidth();
+    }
+
+    @Override
+    public float[] predict(Batch batch) {
+      return scorer.predict(pcam.data.Resize.bilinear(batch, inputHeight(), inputWidth()));
+    }
+
+    @Override
+    public void close() {}
+  }
+}

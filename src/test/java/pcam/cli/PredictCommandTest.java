@@ -1,0 +1,103 @@
+package pcam.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.SharedData;
+import pcam.TestPatches;
+import pcam.TinySavedModels;
+import pcam.data.PatchReader;
+import pcam.eval.Predictor;
+import pcam.eval.Submission;
+
+class PredictCommandTest {
+  @TempDir static Path shared;
+  static Path model;
+
+  @BeforeAll
+  static void exportModel() {
+    model = TinySavedModels.meanIntensity(shared.resolve("model"), 96);
+  }
+
+  @Test
+  void realTestFolderGivesAValidSubmissionForAll400Ids(@TempDir Path tmp) {
+    Path sample = SharedData.pcamSample();
+    Path ids = sample.resolve("sample_submission.csv");
+    Path out = tmp.resolve("submission.csv");
+    CliRun r = CliRun.run("predict", "--model", model.toString(), "--images", sample.resolve("test").toString(),
+        "--ids", ids.toString(), "--out", out.toString(), "--tta", "flip");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("wrote " + out + ": 400 ids, mean probability ");
+
+    List<String> expected = Predictor.readIds(ids);
+    Map<String, Float> rows = Submission.read(out);
+    assertThat(expected).hasSize(400);
+    assertThat(rows.keySet()).containsExactlyElementsOf(expected);
+    for (String id : expected.subList(0, 20)) {
+      byte[] pixels = PatchReader.read(sample.resolve("test").resolve(id + ".tif"));
+      assertThat(rows.get(id)).isCloseTo(TinySavedModels.expectedMeanIntensity(pixels), within(1e-5f));
+    }
+  }
+
+  @Test
+  void withoutIdsTheFolderIsScoredInSortedOrderAndAnOldFileIsReplaced(@TempDir Path tmp) throws Exception {
+    Path images = tmp.resolve("images");
+    TestPatches.writeFolder(images, 5);
+    Path out = tmp.resolve("sub.csv");
+    Files.writeString(out, "old content");
+    CliRun r = CliRun.run("predict", "--model", shared.toString() + "/model", "--images", images.toString(),
+        "--out", out.toString(), "--batch-size", "2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(Submission.read(out).keySet()).containsExactly("id000", "id001", "id002", "id003", "id004");
+  }
+
+  @Test
+  void runDirectoryModelIsItsModelFolder(@TempDir Path tmp) {
+    Path run = tmp.resolve("run");
+    TinySavedModels.meanIntensity(run.resolve("model"), 96);
+    Path images = tmp.resolve("images");
+    TestPatches.writeFolder(images, 2);
+    CliRun r = CliRun.run("predict", "--model", run.toString(), "--images", images.toString(), "--out", tmp.resolve("s.csv").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+  }
+
+  @Test
+  void badInputsExitWithCode2AndNameTheCulprit(@TempDir Path tmp) throws Exception {
+    Path images = tmp.resolve("images");
+    TestPatches.writeFolder(images, 3);
+    String m = model.toString();
+
+    CliRun outIsDir = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", tmp.toString());
+    assertThat(outIsDir.exitCode()).isEqualTo(2);
+    assertThat(outIsDir.err()).contains(tmp + ": is a directory");
+
+    Path ids = tmp.resolve("ids.csv");
+    Files.writeString(ids, "id,label\nid000,0\nmissing1,0\n");
+    CliRun missing = CliRun.run("predict", "--model", m, "--images", images.toString(), "--ids", ids.toString(), "--out", tmp.resolve("a.csv").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("missing1.tif");
+
+    Files.writeString(images.resolve("id001.tif"), "garbage");
+    Path out = tmp.resolve("b.csv");
+    CliRun bad = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", out.toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("id001.tif");
+    assertThat(out).doesNotExist();
+
+    CliRun notAModel = CliRun.run("predict", "--model", images.toString(), "--images", images.toString(), "--out", out.toString());
+    assertThat(notAModel.exitCode()).isEqualTo(2);
+    assertThat(notAModel.err()).contains("neither a SavedModel");
+
+    CliRun badTta = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", out.toString(), "--tta", "d4");
+    // Usage errors' exit code is decided by Commands' exception mapper, not by this command.
+    assertThat(badTta.exitCode()).isNotZero();
+    assertThat(badTta.err()).contains("'d4' is not one of none, flip, d8");
+  }
+}
