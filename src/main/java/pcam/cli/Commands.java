@@ -48,8 +48,8 @@ public final class Commands {
     }
     if (verbose) {
       e.printStackTrace(err);
-    } else {
-      err.println("(run with -v for details)");
+    } else if (!(e instanceof InputException)) {
+      err.println("(run with -v for the stack trace)");
     }
     err.flush();
     return e instanceof InputException ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;

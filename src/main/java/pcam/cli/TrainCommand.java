@@ -1,10 +1,7 @@
 package pcam.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
@@ -17,11 +14,11 @@ import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
 import pcam.train.Trainer;
+import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,11 +43,7 @@ public final class TrainCommand implements Runnable {
 
   @Mixin private AugmentOptions augmentOptions;
 
-  @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory to create.")
-  private Path out;
-
-  @Option(names = "--resume", paramLabel = "RUNDIR", description = "Continue RUNDIR from its last checkpoint, with its config.json.")
-  private Path resume;
+  @Mixin private LoopOptions loop;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn3", description = "cnn3 | cnn9")
   private String model;
@@ -69,21 +62,6 @@ public final class TrainCommand implements Runnable {
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate. Default: 1e-3 for cnn3, 1e-4 for cnn9 (the study's lesson).")
   private Double lr;
-
-  @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "constant", description = "constant | step | plateau | cosine")
-  private String lrSchedule;
-
-  @Option(names = "--lr-step-every", paramLabel = "EPOCHS", defaultValue = "5", description = "step: multiply the rate by --lr-factor every N epochs.")
-  private int lrStepEvery;
-
-  @Option(names = "--lr-factor", paramLabel = "F", defaultValue = "0.5", description = "step and plateau: the multiplier.")
-  private double lrFactor;
-
-  @Option(names = "--lr-patience", paramLabel = "EPOCHS", defaultValue = "2", description = "plateau: epochs without a better validation AUC before reducing.")
-  private int lrPatience;
-
-  @Option(names = "--lr-min", paramLabel = "RATE", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
-  private double lrMin;
 
   @Option(names = "--dropout", negatable = true, defaultValue = "true", fallbackValue = "true", description = "The study's dropout layers.")
   private boolean dropout;
@@ -104,67 +82,28 @@ public final class TrainCommand implements Runnable {
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
   private String init;
 
-  @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
-      description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
-  private int earlyStop;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
-  private int threads;
-
-  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
-  private String device;
-
   @Override
   public void run() {
-    Path runDir;
-    RunConfig config;
-    if (resume != null) {
-      rejectOptionsBesides(Set.of("--resume", "--verbose"), "--resume continues with the run's config.json; give no other options");
-      runDir = resume;
-      if (!Files.isRegularFile(runDir.resolve(RunConfig.FILE)) || !Files.isDirectory(Trainer.lastCheckpoint(runDir))) {
-        throw new InputException(runDir + ": not a resumable run (needs config.json and checkpoints/last/)");
-      }
-      config = RunConfig.load(runDir);
-    } else {
-      runDir = checkNewRunDir();
-      config = buildConfig();
-    }
-    Device dev = Device.parse(config.device());
-    LOG.info(dev.check());
+    Path runDir = loop.runDir(spec, RunConfig.FILE, "--out RUNDIR is required");
+    RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
+    Device device = Device.parse(config.device());
+    LOG.info(device.check());
     Datasets.Split split = Datasets.loadSplit(config.data());
     int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, List.of());
-    if (resume == null) {
+    List<TrainingListener> listeners = loop.extraListeners();
+    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
+    if (!loop.resuming()) {
       config.save(runDir);
     }
     TrainingResult result;
-    try (CnnModel cnn = CnnModel.create(config.modelSpec(), dev, config.threads());
+    try (CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
         Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
       LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
-      result = trainer.fit(cnn, split.train(), split.validation(), resume != null);
+      result = trainer.fit(cnn, split.train(), split.validation(), loop.resuming());
+    } finally {
+      LoopOptions.closeAll(listeners);
     }
-    var outStream = spec.commandLine().getOut();
-    if (result.interrupted()) {
-      outStream.printf("interrupted; continue with: pcam train --resume %s%n", runDir);
-    } else {
-      outStream.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
-          runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
-      outStream.printf("model: %s%n", result.modelDir());
-    }
-    outStream.flush();
-  }
-
-  private Path checkNewRunDir() {
-    if (out == null) {
-      throw new InputException("--out RUNDIR is required (or --resume RUNDIR)");
-    }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InputException("--out " + out + " is an existing file");
-    }
-    if (Files.exists(out.resolve(RunConfig.FILE))) {
-      throw new InputException("--out " + out + " already holds a run; use --resume " + out + " or another --out");
-    }
-    return out;
+    LoopOptions.printResult(spec.commandLine().getOut(), "train", runDir, result);
   }
 
   private RunConfig buildConfig() {
@@ -175,28 +114,16 @@ public final class TrainCommand implements Runnable {
       throw new InputException("pcam train needs a validation split: --val-fraction must be > 0");
     }
     long seed = dataOptions.seed();
-    LearningRateSchedule.Config schedule =
-        new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin);
+    LearningRateSchedule.Config schedule = loop.schedule();
     RunConfig config =
         new RunConfig(
             architecture, crop, epochs, batchSize, Optimizer.fromName(optimizer),
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
             denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, Initializer.fromName(init),
-            augmentOptions.toAugmentation(), earlyStop, threads, Device.parse(device).toString(), seed, dataSpec);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
-    if (threads < 0) {
-      throw new InputException("--threads must be >= 0, got " + threads);
-    }
     return config;
-  }
-
-  private void rejectOptionsBesides(Set<String> allowed, String message) {
-    for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-      if (!allowed.contains(option.longestName())) {
-        throw new InputException(message + " (got " + option.longestName() + ")");
-      }
-    }
   }
 }

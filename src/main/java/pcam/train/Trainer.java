@@ -14,6 +14,8 @@ import pcam.data.Batch;
 import pcam.data.BatchLoader;
 import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
+import pcam.eval.LabelledPredictions;
+import pcam.eval.RunReport;
 import pcam.model.TrainableModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
@@ -26,7 +28,7 @@ import pcam.util.Json;
  * {@code model/} exported from the best checkpoint. Writes into a run directory:
  *
  * <pre>
- * history.csv  train.log  metrics.json  model/
+ * history.csv  train.log  metrics.json  model/  predictions.csv (best epoch, validation)  report.html + *.png
  * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
  * checkpoints/best/  weights + metrics.json of that epoch
  * </pre>
@@ -182,7 +184,9 @@ public final class Trainer {
                 v.auc, lr, done.seen() / done.trainSeconds());
         records.add(record);
         schedule.epochEnded(record);
-        boolean improved = best == null || record.valAuc() > best.auc();
+        // Ties on AUC (common once it saturates) go to the lower validation loss.
+        boolean improved =
+            best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
         if (improved) {
           best = v.metrics(epoch + 1);
           ValidationMetrics metrics = best;
@@ -203,7 +207,11 @@ public final class Trainer {
         modelDir = runDir.resolve("model");
         model.exportSavedModel(modelDir);
         Json.write(runDir.resolve(METRICS), best);
-        LOG.info("best epoch {}: validation AUC {}; model exported to {}", best.epoch(), String.format("%.4f", best.auc()), modelDir);
+        // The best weights' validation scores feed the report's ROC curve and confusion matrix.
+        validate(model, validation).predictions().write(runDir.resolve(LabelledPredictions.FILE));
+        RunReport.write(runDir);
+        LOG.info("best epoch {}: validation AUC {}; model exported to {}; report {}", best.epoch(),
+            String.format("%.4f", best.auc()), modelDir, runDir.resolve(RunReport.FILE));
       }
       TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted, modelDir);
       for (TrainingListener l : all) {
@@ -266,10 +274,10 @@ public final class Trainer {
     });
   }
 
-  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, long n) {
+  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, long n, LabelledPredictions predictions) {
     ValidationMetrics metrics(int epoch) {
       return new ValidationMetrics(
-          epoch, auc, confusion.accuracy(), loss, n, ValidationMetrics.Confusion.of(confusion), THRESHOLD);
+          epoch, auc, confusion.accuracy(), loss, n, confusion, THRESHOLD);
     }
   }
 
@@ -290,6 +298,7 @@ public final class Trainer {
       }
     }
     return new Validation(
-        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at);
+        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at,
+        new LabelledPredictions(validation.ids(), labels, scores));
   }
 }

@@ -2,13 +2,9 @@ package pcam.train;
 
 import pcam.eval.BinaryMetrics;
 
-/** What metrics.json holds: the best epoch's validation metrics. Key names are a stable contract. */
+/**
+ * What a run's metrics.json holds: the best epoch's validation metrics. The key names are those of
+ * {@link pcam.eval.EvaluationMetrics} plus {@code epoch}; scripts and tests rely on them.
+ */
 public record ValidationMetrics(
-    int epoch, double auc, double accuracy, double loss, long n, Confusion confusion, double threshold) {
-
-  public record Confusion(long tn, long fp, long fn, long tp) {
-    static Confusion of(BinaryMetrics.Confusion c) {
-      return new Confusion(c.tn(), c.fp(), c.fn(), c.tp());
-    }
-  }
-}
+    int epoch, double auc, double accuracy, double loss, long n, BinaryMetrics.Confusion confusion, double threshold) {}

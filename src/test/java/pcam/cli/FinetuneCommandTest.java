@@ -123,7 +123,7 @@ class FinetuneCommandTest {
   void missingRequiredOptionsAndBadValuesAreUsageErrors() {
     Run missing = run("finetune", "--data", tmp.toString(), "--out", tmp.resolve("r").toString());
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(missing.err()).contains("--savedmodel, --data and --out are required");
+    assertThat(missing.err()).contains("--savedmodel DIR is required");
 
     Run badRate = run("finetune", "--savedmodel", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
         "--lr", "-1");

@@ -1,0 +1,138 @@
+package pcam.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import pcam.model.Device;
+import pcam.train.LearningRateSchedule;
+import pcam.train.TensorBoardListener;
+import pcam.train.Trainer;
+import pcam.train.TrainingListener;
+import pcam.train.TrainingResult;
+import pcam.util.InputException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The training-loop flags that {@code train} and {@code finetune} share (mix in with
+ * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
+ * and TensorBoard. Each command keeps its own epochs, batch size and learning-rate defaults.
+ */
+public final class LoopOptions {
+  @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory to create.")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "RUNDIR",
+      description = "Continue RUNDIR from its last checkpoint, with its config.json (give no other options).")
+  Path resume;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant | step | plateau | cosine")
+  private String lrSchedule;
+
+  @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",
+      description = "step: multiply the rate by --lr-factor every N epochs.")
+  private int lrStepEvery;
+
+  @Option(names = "--lr-factor", defaultValue = "0.5", description = "step and plateau: the multiplier.")
+  private double lrFactor;
+
+  @Option(names = "--lr-patience", defaultValue = "2", paramLabel = "EPOCHS",
+      description = "plateau: epochs without a better validation AUC before reducing.")
+  private int lrPatience;
+
+  @Option(names = "--lr-min", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
+  private double lrMin;
+
+  @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
+      description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
+  int earlyStop;
+
+  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
+  int threads;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
+  private String device;
+
+  @Option(names = "--tensorboard", paramLabel = "DIR",
+      description = "Also write per-epoch scalars (loss, accuracy, AUC, lr) as TensorBoard event files to DIR.")
+  private Path tensorboard;
+
+  boolean resuming() {
+    return resume != null;
+  }
+
+  LearningRateSchedule.Config schedule() {
+    return new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin);
+  }
+
+  /** The canonical device name for the config; bad values are rejected here, before any work. */
+  String device() {
+    if (threads < 0) {
+      throw new InputException("--threads must be >= 0, got " + threads);
+    }
+    return Device.parse(device).toString();
+  }
+
+  /** The run directory: --resume's (checked resumable, no other options) or a new --out. */
+  Path runDir(CommandSpec spec, String configFile, String requiredHint) {
+    if (resume != null) {
+      for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+        if (!List.of("--resume", "--verbose", "--tensorboard").contains(option.longestName())) {
+          throw new InputException("--resume continues with the run's config.json; give no other options (got "
+              + option.longestName() + ")");
+        }
+      }
+      if (!Files.isRegularFile(resume.resolve(configFile)) || !Files.isDirectory(Trainer.lastCheckpoint(resume))) {
+        throw new InputException(resume + ": not a resumable run (needs " + configFile + " and checkpoints/last/)");
+      }
+      return resume;
+    }
+    if (out == null) {
+      throw new InputException(requiredHint + " (or --resume RUNDIR)");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new InputException("--out " + out + " is an existing file");
+    }
+    if (Files.exists(out.resolve(configFile))) {
+      throw new InputException("--out " + out + " already holds a run; use --resume " + out + " or another --out");
+    }
+    return out;
+  }
+
+  /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
+  List<TrainingListener> extraListeners() {
+    List<TrainingListener> listeners = new ArrayList<>();
+    if (tensorboard != null) {
+      listeners.add(new TensorBoardListener(tensorboard));
+    }
+    return listeners;
+  }
+
+  static void closeAll(List<TrainingListener> listeners) {
+    for (TrainingListener listener : listeners) {
+      if (listener instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  static void printResult(PrintWriter out, String command, Path runDir, TrainingResult result) {
+    if (result.interrupted()) {
+      out.printf("interrupted; continue with: pcam %s --resume %s%n", command, runDir);
+    } else {
+      out.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
+          runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
+      out.printf("model: %s%n", result.modelDir());
+      out.printf("report: %s%n", runDir.resolve("report.html"));
+    }
+    out.flush();
+  }
+}
