@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-      "Run the whole workflow on a built-in synthetic dataset (no download needed):",
+      "Run the whole workflow on a built-in synthetic dataset; no download needed.",
       "  1. pcam synth     writes H&E-like patches in the Kaggle layout to OUT/data",
       "  2. pcam train     trains cnn3 briefly into OUT/run (checkpoints, metrics, report, SavedModel)",
       "  3. pcam predict   scores OUT/data/test into the submission OUT/submission.csv",

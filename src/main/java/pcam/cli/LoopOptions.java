@@ -30,31 +30,31 @@ public final class LoopOptions {
       description = "Continue RUNDIR from its last checkpoint, with its config.json (give no other options).")
   Path resume;
 
-  @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant | step | plateau | cosine")
+  @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "constant", description = "constant | step | plateau | cosine")
   private String lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",
       description = "step: multiply the rate by --lr-factor every N epochs.")
   private int lrStepEvery;
 
-  @Option(names = "--lr-factor", defaultValue = "0.5", description = "step and plateau: the multiplier.")
+  @Option(names = "--lr-factor", paramLabel = "F", defaultValue = "0.5", description = "step and plateau: the multiplier.")
   private double lrFactor;
 
   @Option(names = "--lr-patience", defaultValue = "2", paramLabel = "EPOCHS",
       description = "plateau: epochs without a better validation AUC before reducing.")
   private int lrPatience;
 
-  @Option(names = "--lr-min", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
+  @Option(names = "--lr-min", paramLabel = "RATE", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
   private double lrMin;
 
   @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
       description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
   int earlyStop;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
   int threads;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
+  @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
 
   @Option(names = "--tensorboard", paramLabel = "DIR",
