@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.data.SyntheticPatches;
 import pcam.eval.Predictor;
 import pcam.eval.ScoringBenchmark;
-import pcam.eval.Tta;
 import pcam.model.SavedModelScorer;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
@@ -30,6 +30,8 @@ import pcam.util.InputException;
 public final class BenchPredictCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
+  @Mixin private ScoringOptions scoring;
+
   @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
   private Path model;
 
@@ -38,16 +40,6 @@ public final class BenchPredictCommand implements Callable<Integer> {
 
   @Option(names = "--count", defaultValue = "2048", description = "Images to score per round.")
   private int count;
-
-  @Option(names = "--batch-size", defaultValue = "64", description = "Patches per forward pass.")
-  private int batchSize;
-
-  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class, completionCandidates = TtaConverter.class,
-      description = "Test-time augmentation: none, flip or d8 (applies to both measurements).")
-  private Tta tta;
-
-  @Option(names = "--threads", description = "Image decoding threads (default: one per core).")
-  private Integer threads;
 
   @Option(names = "--rounds", defaultValue = "2", description = "Measurements of each kind; the best is reported.")
   private int rounds;
@@ -68,11 +60,11 @@ public final class BenchPredictCommand implements Callable<Integer> {
       ids = ids.subList(0, Math.min(count, ids.size()));
       ScoringBenchmark.Result result;
       try (SavedModelScorer scorer = ModelArgument.open(model)) {
-        result = ScoringBenchmark.run(scorer, dir, ids, PredictCommand.options(batchSize, tta, threads), rounds);
+        result = ScoringBenchmark.run(scorer, dir, ids, scoring.toOptions(), rounds);
       }
       var out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "images %d from %s, batch %d, tta %s, best of %d%n",
-          result.images(), synthetic != null ? "synthetic patches" : dir, result.batchSize(), tta.label(), rounds);
+          result.images(), synthetic != null ? "synthetic patches" : dir, result.batchSize(), scoring.tta.label(), rounds);
       out.printf(Locale.ROOT, "graph-only inference  %8.0f img/s%n", result.graphOnlyImagesPerSecond());
       out.printf(Locale.ROOT, "end-to-end scoring    %8.0f img/s%n", result.endToEndImagesPerSecond());
       out.printf(Locale.ROOT, "ratio                 %8.2f%n", result.ratio());

@@ -21,7 +21,6 @@ import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
-import pcam.eval.Tta;
 import pcam.model.SavedModelScorer;
 import pcam.util.InputException;
 
@@ -44,6 +43,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
+  @Mixin private ScoringOptions scoring;
+
   @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
   private Path model;
 
@@ -58,16 +59,6 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--threshold", defaultValue = "0.5", description = "Predict tumour when probability >= this (accuracy, confusion matrix).")
   private double threshold;
 
-  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class, completionCandidates = TtaConverter.class,
-      description = "Test-time augmentation: none, flip or d8.")
-  private Tta tta;
-
-  @Option(names = "--batch-size", defaultValue = "64", description = "Patches per forward pass.")
-  private int batchSize;
-
-  @Option(names = "--threads", description = "Image decoding threads (default: one per core).")
-  private Integer threads;
-
   @Override
   public Integer call() {
     DataSpec dataSpec = data.toSpec();
@@ -77,7 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (split != Split.all && dataSpec.valFraction() == 0) {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
-    Predictor.Options options = PredictCommand.options(batchSize, tta, threads).withSkipBad(dataSpec.skipBad());
+    Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;

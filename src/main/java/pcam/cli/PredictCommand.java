@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.eval.Predictor;
 import pcam.eval.Submission;
-import pcam.eval.Tta;
 import pcam.model.SavedModelScorer;
 import pcam.util.InputException;
 
@@ -28,6 +28,8 @@ import pcam.util.InputException;
 public final class PredictCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
+  @Mixin private ScoringOptions scoring;
+
   @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
   private Path model;
 
@@ -40,23 +42,13 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Submission CSV to write (replaced if it exists).")
   private Path out;
 
-  @Option(names = "--tta", defaultValue = "none", converter = TtaConverter.class, completionCandidates = TtaConverter.class,
-      description = "Test-time augmentation, probabilities averaged: none, flip (4 flips) or d8 (8 dihedral transforms). Costs 1, 4 or 8 forward passes.")
-  private Tta tta;
-
-  @Option(names = "--batch-size", defaultValue = "64", description = "Patches per forward pass.")
-  private int batchSize;
-
-  @Option(names = "--threads", description = "Image decoding threads (default: one per core).")
-  private Integer threads;
-
   @Override
   public Integer call() {
     if (Files.isDirectory(out)) {
       throw new InputException(out + ": is a directory; --out must name the submission file, e.g. " + out.resolve("submission.csv"));
     }
     List<String> idList = Predictor.listIds(images, ids);
-    Predictor.Options options = options(batchSize, tta, threads);
+    Predictor.Options options = scoring.toOptions();
     Predictor.Predictions predictions;
     try (SavedModelScorer scorer = ModelArgument.open(model)) {
       predictions = new Predictor(scorer, options).predict(images, idList);
@@ -64,18 +56,7 @@ public final class PredictCommand implements Callable<Integer> {
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
     spec.commandLine().getOut().printf(Locale.ROOT,
         "wrote %s: %d ids, mean probability %.4f, %.0f img/s (tta %s, batch %d)%n",
-        out, predictions.ids().size(), predictions.meanProbability(), predictions.imagesPerSecond(), tta.label(), batchSize);
+        out, predictions.ids().size(), predictions.meanProbability(), predictions.imagesPerSecond(), scoring.tta.label(), scoring.batchSize);
     return ExitCodes.OK;
-  }
-
-  static Predictor.Options options(int batchSize, Tta tta, Integer threads) {
-    Predictor.Options defaults = Predictor.Options.defaults(batchSize, tta);
-    if (threads == null) {
-      return defaults;
-    }
-    if (threads <= 0) {
-      throw new InputException("--threads must be positive, got " + threads);
-    }
-    return new Predictor.Options(batchSize, tta, threads, 2 * threads, false);
   }
 }

@@ -1,5 +1,7 @@
 package pcam.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Training-time augmentation, as in the study (Keras ImageDataGenerator): random horizontal and
  * vertical flips, and a random rotation in [-maxRotationDegrees, +maxRotationDegrees] with
@@ -14,6 +16,7 @@ public record Augmentation(boolean horizontalFlip, boolean verticalFlip, double 
     }
   }
 
+  @JsonIgnore // derived, not part of the record's JSON
   public boolean isNone() {
     return !horizontalFlip && !verticalFlip && maxRotationDegrees == 0;
   }

@@ -1,13 +1,10 @@
 package pcam.interop;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import java.io.IOException;
 import java.nio.file.Path;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.train.LearningRateSchedule;
 import pcam.train.TrainingPlan;
-import pcam.util.InputException;
 import pcam.util.Json;
 
 /**
@@ -46,15 +43,7 @@ public record FinetuneConfig(
     Json.write(runDir.resolve(FILE), this);
   }
 
-  /** Reads config.json back; lenient about derived keys Jackson writes (e.g. Augmentation.isNone). */
   public static FinetuneConfig load(Path runDir) {
-    Path file = runDir.resolve(FILE);
-    try {
-      return Json.MAPPER.readerFor(FinetuneConfig.class)
-          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(file.toFile());
-    } catch (IOException e) {
-      throw new InputException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-    }
+    return Json.read(runDir.resolve(FILE), FinetuneConfig.class);
   }
 }

@@ -1,7 +1,5 @@
 package pcam.train;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import java.io.IOException;
 import java.nio.file.Path;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
@@ -9,7 +7,6 @@ import pcam.model.Architecture;
 import pcam.model.Initializer;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
-import pcam.util.InputException;
 import pcam.util.Json;
 
 /**
@@ -62,18 +59,7 @@ public record RunConfig(
     Json.write(runDir.resolve(FILE), this);
   }
 
-  /**
-   * Reads config.json back. Lenient about unknown keys: Jackson also writes derived getters such as
-   * {@code Augmentation.isNone()} as keys, which are not record components.
-   */
   public static RunConfig load(Path runDir) {
-    Path file = runDir.resolve(FILE);
-    try {
-      return Json.MAPPER.readerFor(RunConfig.class)
-          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(file.toFile());
-    } catch (IOException e) {
-      throw new InputException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-    }
+    return Json.read(runDir.resolve(FILE), RunConfig.class);
   }
 }

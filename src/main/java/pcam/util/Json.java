@@ -21,7 +21,7 @@ public final class Json {
     try {
       return MAPPER.readValue(file.toFile(), type);
     } catch (IOException e) {
-      throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new InputException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
 
