@@ -23,6 +23,7 @@ import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.eval.Tta;
 import pcam.model.SavedModelScorer;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 @Command(
@@ -78,6 +79,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
     Predictor.Options options = PredictCommand.options(batchSize, tta, threads).withSkipBad(dataSpec.skipBad());
+    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InputException("--out " + dir + " is an existing file, expected a folder");
+    }
+    AtomicFiles.requireCreatable(dir, "--out");
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
@@ -102,7 +108,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         imagesPerSecond = p.imagesPerSecond();
       }
     }
-    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
     metrics.write(dir.resolve("metrics.json"));

@@ -13,6 +13,7 @@ import pcam.eval.Predictor;
 import pcam.eval.Submission;
 import pcam.eval.Tta;
 import pcam.model.SavedModelScorer;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 @Command(
@@ -55,8 +56,9 @@ public final class PredictCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new InputException(out + ": is a directory; --out must name the submission file, e.g. " + out.resolve("submission.csv"));
     }
-    List<String> idList = Predictor.listIds(images, ids);
+    AtomicFiles.requireCreatable(out, "--out");
     Predictor.Options options = options(batchSize, tta, threads);
+    List<String> idList = Predictor.listIds(images, ids);
     Predictor.Predictions predictions;
     try (SavedModelScorer scorer = ModelArgument.open(model)) {
       predictions = new Predictor(scorer, options).predict(images, idList);
@@ -69,6 +71,9 @@ public final class PredictCommand implements Callable<Integer> {
   }
 
   static Predictor.Options options(int batchSize, Tta tta, Integer threads) {
+    if (batchSize <= 0) {
+      throw new InputException("--batch-size must be positive, got " + batchSize);
+    }
     Predictor.Options defaults = Predictor.Options.defaults(batchSize, tta);
     if (threads == null) {
       return defaults;

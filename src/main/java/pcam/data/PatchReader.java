@@ -88,7 +88,7 @@ public final class PatchReader {
       return reader.read(0);
     } catch (IOException | RuntimeException e) {
       throw new BadPatchException(
-          file, Problem.UNREADABLE, "corrupt or truncated TIFF (" + e.getMessage() + ")", e);
+          file, Problem.UNREADABLE, "corrupt or truncated TIFF" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
     } finally {
       reader.setInput(null);
     }

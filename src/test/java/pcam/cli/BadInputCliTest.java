@@ -160,7 +160,7 @@ class BadInputCliTest {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     List<String> lines = run.err().lines().toList();
     assertThat(lines.get(0)).startsWith("pcam: " + expectedStart);
-    assertThat(lines).hasSize(2); // the message and the "-v for details" hint
+    assertThat(lines).hasSize(1); // the message only: input errors get no "-v" hint
     assertThat(run.err()).doesNotContain("at pcam.").doesNotContain("Exception");
     assertThat(run.out()).isEmpty();
   }
