@@ -31,13 +31,18 @@ public final class TinySavedModels {
    * and easy to compute by hand with {@link #expectedMeanIntensity}.
    */
   public static Path meanIntensity(Path dir, int size) {
+    return meanIntensity(dir, size, "serving_default");
+  }
+
+  /** {@link #meanIntensity} under another signature key: e.g. a SavedModel without serving_default. */
+  public static Path meanIntensity(Path dir, int size, String signatureKey) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> images = images(tf, size);
       Operand<TFloat32> mean = tf.math.mean(images, tf.constant(new int[] {1, 2, 3}), Mean.keepDims(true));
       Operand<TFloat32> slope = tf.variable(tf.constant(SLOPE));
       Operand<TFloat32> centred = tf.math.sub(tf.math.div(tf.reshape(mean, tf.constant(new long[] {-1, 1})), tf.constant(255f)), tf.constant(0.5f));
-      return export(g, tf, dir, images, tf.math.sigmoid(tf.math.mul(slope, centred)));
+      return export(g, tf, dir, signatureKey, images, tf.math.sigmoid(tf.math.mul(slope, centred)));
     }
   }
 
@@ -64,7 +69,7 @@ public final class TinySavedModels {
       Operand<TFloat32> features =
           tf.nn.relu(tf.nn.conv2d(tf.math.div(images, tf.constant(255f)), kernel, java.util.List.of(1L, 1L, 1L, 1L), "VALID"));
       Operand<TFloat32> pooled = tf.math.mean(features, tf.constant(new int[] {1, 2}));
-      return export(g, tf, dir, images, tf.math.sigmoid(tf.linalg.matMul(pooled, dense)));
+      return export(g, tf, dir, "serving_default", images, tf.math.sigmoid(tf.linalg.matMul(pooled, dense)));
     }
   }
 
@@ -80,13 +85,13 @@ public final class TinySavedModels {
     return tf.withName("images").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3)));
   }
 
-  private static Path export(Graph g, Ops tf, Path dir, Placeholder<TFloat32> images, Operand<TFloat32> probability) {
+  private static Path export(Graph g, Ops tf, Path dir, String key, Placeholder<TFloat32> images, Operand<TFloat32> probability) {
     Operand<TFloat32> output = tf.withName("probability").identity(probability);
     try (Session s = new Session(g)) {
       s.initialize();
       SavedModelBundle.exporter(dir.toString())
           .withSession(s)
-          .withSignature(Signature.builder().key("serving_default").input("images", images).output("probability", output).build())
+          .withSignature(Signature.builder().key(key).input("images", images).output("probability", output).build())
           .export();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -42,7 +42,7 @@ public final class Commands {
     boolean verbose = cmd.getCommandSpec().root().userObject() instanceof PcamCommand p && p.verbose();
     PrintWriter err = cmd.getErr();
     if (e instanceof InputException) {
-      err.println("pcam: " + e.getMessage());
+      err.println("pcam: " + firstLine(e.getMessage()));
     } else {
       err.println("pcam: failed: " + describe(e));
     }
@@ -57,6 +57,11 @@ public final class Commands {
 
   private static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : firstLine(message);
+  }
+
+  /** The promise is one line; a library's multi-line message (TensorFlow's) keeps its first. */
+  private static String firstLine(String message) {
+    return String.valueOf(message).lines().findFirst().orElse("");
   }
 }

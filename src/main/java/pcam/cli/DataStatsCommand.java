@@ -1,6 +1,7 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +13,8 @@ import pcam.data.DataSpec;
 import pcam.data.Datasets;
 import pcam.data.PatchReader;
 import pcam.data.Subsets;
+import pcam.util.AtomicFiles;
+import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,16 +46,23 @@ public final class DataStatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (perClass < 1 || perClass > 64) {
-      throw new pcam.util.InputException("--per-class must be within 1..64, got " + perClass);
+      throw new InputException("--per-class must be within 1..64, got " + perClass);
     }
     DataSpec given = data.toSpec();
+    Path png = sheet != null ? sheet : out.resolve("contact-sheet.png");
+    if (sheet != null && Files.isDirectory(sheet)) {
+      throw new InputException("--sheet " + sheet + " is a folder, expected a PNG file name");
+    }
+    if (sheet == null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new InputException("--out " + out + " is an existing file, expected a folder");
+    }
+    AtomicFiles.requireCreatable(sheet != null ? sheet : out, sheet != null ? "--sheet" : "--out");
     // Stats counts problems instead of stopping at the first one.
     DataSpec dataSpec = new DataSpec(given.labelsCsv(), given.imagesDir(), given.limit(), given.sample(),
         given.valFraction(), given.seed(), given.darkThreshold(), given.brightThreshold(), true, true, given.cache());
     Datasets.Loaded loaded = Datasets.load(dataSpec);
     Datasets.LoadReport report = loaded.report();
     Datasets.Split split = Subsets.stratifiedSplit(loaded.patches(), dataSpec.valFraction(), dataSpec.seed());
-    Path png = sheet != null ? sheet : out.resolve("contact-sheet.png");
     ContactSheet.write(png, ContactSheet.rowsByClass(loaded.patches(), perClass), PatchReader.SIZE, PatchReader.SIZE);
 
     PrintWriter w = spec.commandLine().getOut();

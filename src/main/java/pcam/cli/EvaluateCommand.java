@@ -22,6 +22,7 @@ import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.SavedModelScorer;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 @Command(
@@ -69,6 +70,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
     Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
+    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InputException("--out " + dir + " is an existing file, expected a folder");
+    }
+    AtomicFiles.requireCreatable(dir, "--out");
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
@@ -93,7 +99,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         imagesPerSecond = p.imagesPerSecond();
       }
     }
-    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
     metrics.write(dir.resolve("metrics.json"));

@@ -69,6 +69,7 @@ public final class FinetuneCommand implements Runnable {
       LOG.info("{}: input {}x{}, {} variables ({} values)", config.savedModel(), model.inputHeight(), model.inputWidth(),
           model.report().variables(), String.format("%,d", model.report().parameters()));
       Datasets.Split split = Datasets.loadSplit(config.data());
+      Trainer.requireTrainable(split.train(), split.validation());
       if (!loop.resuming()) {
         config.save(runDir);
       }

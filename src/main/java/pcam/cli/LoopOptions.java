@@ -12,6 +12,7 @@ import pcam.train.TensorBoardListener;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -86,6 +87,9 @@ public final class LoopOptions {
               + option.longestName() + ")");
         }
       }
+      // A run killed while it replaced a checkpoint left the previous one parked beside it.
+      AtomicFiles.recover(Trainer.lastCheckpoint(resume));
+      AtomicFiles.recover(Trainer.bestCheckpoint(resume));
       if (!Files.isRegularFile(resume.resolve(configFile)) || !Files.isDirectory(Trainer.lastCheckpoint(resume))) {
         throw new InputException(resume + ": not a resumable run (needs " + configFile + " and checkpoints/last/)");
       }
@@ -100,6 +104,7 @@ public final class LoopOptions {
     if (Files.exists(out.resolve(configFile))) {
       throw new InputException("--out " + out + " already holds a run; use --resume " + out + " or another --out");
     }
+    AtomicFiles.requireCreatable(out, "--out");
     return out;
   }
 

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:failure (a bug, or the machine: disk full, out of memory, TensorFlow error)",
-      "2:bad input or usage (a bad flag, file, CSV row, image or model; the message names it)"
+      "1:failure (a bug, or the machine: disk full or an I/O error while writing, out of memory, TensorFlow error)",
+      "2:bad input or usage (a bad flag, file, CSV row, image, model or output location; the message names it)"
     },
     footer = {"", "Run 'pcam COMMAND --help' for a command's options. Logs go to stderr, results to stdout."})
 public final class PcamCommand implements Runnable {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import pcam.eval.Predictor;
 import pcam.eval.Submission;
 import pcam.model.SavedModelScorer;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 @Command(
@@ -47,8 +48,9 @@ public final class PredictCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new InputException(out + ": is a directory; --out must name the submission file, e.g. " + out.resolve("submission.csv"));
     }
-    List<String> idList = Predictor.listIds(images, ids);
+    AtomicFiles.requireCreatable(out, "--out");
     Predictor.Options options = scoring.toOptions();
+    List<String> idList = Predictor.listIds(images, ids);
     Predictor.Predictions predictions;
     try (SavedModelScorer scorer = ModelArgument.open(model)) {
       predictions = new Predictor(scorer, options).predict(images, idList);

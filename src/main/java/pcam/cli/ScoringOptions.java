@@ -20,6 +20,9 @@ public final class ScoringOptions {
   private Integer threads;
 
   Predictor.Options toOptions() {
+    if (batchSize <= 0) {
+      throw new InputException("--batch-size must be positive, got " + batchSize);
+    }
     Predictor.Options defaults = Predictor.Options.defaults(batchSize, tta);
     if (threads == null) {
       return defaults;

@@ -1,11 +1,13 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Unmatched;
 import pcam.eval.Sweep;
 import pcam.eval.SweepGrid;
 import pcam.eval.SweepReport;
+import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 @Command(
@@ -47,6 +50,10 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SweepGrid grid = SweepGrid.parse(sets);
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new InputException("--out " + out + " is an existing file, expected a folder");
+    }
+    AtomicFiles.requireCreatable(out, "--out");
     for (String arg : trainArgs) {
       String name = arg.replaceFirst("=.*", "");
       if (grid.keys().stream().anyMatch(k -> name.equals("--" + k))) {
@@ -76,7 +83,20 @@ public final class SweepCommand implements Callable<Integer> {
       args.addAll(trainArgs);
       cell.params().forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     }
-    int code = Commands.create(spec.commandLine().getOut(), spec.commandLine().getErr()).execute(args.toArray(String[]::new));
+    CommandLine train = Commands.create(spec.commandLine().getOut(), spec.commandLine().getErr());
+    // The cell's failure is reported once, by this command, naming the cell: not by the inner run too.
+    Exception[] failure = new Exception[1];
+    train.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      failure[0] = e;
+      return e instanceof InputException ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;
+    });
+    int code = train.execute(args.toArray(String[]::new));
+    if (failure[0] instanceof InputException e) {
+      throw new InputException("sweep cell " + cell.name() + ": " + e.getMessage(), e);
+    }
+    if (failure[0] instanceof RuntimeException e) {
+      throw e;
+    }
     if (code == ExitCodes.BAD_INPUT) {
       throw new InputException("sweep stopped: 'pcam " + String.join(" ", args) + "' rejected its input (see above)");
     }

@@ -89,15 +89,17 @@ public final class TrainCommand implements Runnable {
     Device device = Device.parse(config.device());
     LOG.info(device.check());
     Datasets.Split split = Datasets.loadSplit(config.data());
+    Trainer.requireTrainable(split.train(), split.validation());
     int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     List<TrainingListener> listeners = loop.extraListeners();
     Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
-    if (!loop.resuming()) {
-      config.save(runDir);
-    }
     TrainingResult result;
     try (CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
         Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
+      // Only now, with the data and the model in hand, does the run directory come into being.
+      if (!loop.resuming()) {
+        config.save(runDir);
+      }
       LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
       result = trainer.fit(cnn, split.train(), split.validation(), loop.resuming());
     } finally {

@@ -110,6 +110,9 @@ public final class Datasets {
       if (!spec.skipMissing()) {
         throw new InputException(what + "; --skip-missing loads the rest");
       }
+      if (missing.size() == rows.size()) {
+        throw new InputException(what + "; none is left to load");
+      }
       LOG.warn("skipping missing images: {}", what);
       Set<String> gone = new HashSet<>(missing);
       rows = rows.stream().filter(r -> !gone.contains(r.id())).toList();

@@ -41,10 +41,6 @@ public final class PatchReader {
   /** The decoded 96x96x3 pixels; a {@link BadPatchException} naming the file if it is not one. */
   public static byte[] read(Path file) {
     BufferedImage image = decode(file, readBytes(file));
-    if (image.getWidth() != SIZE || image.getHeight() != SIZE) {
-      throw new BadPatchException(
-          file, Problem.WRONG_SIZE, "image is " + image.getWidth() + "x" + image.getHeight() + ", expected 96x96");
-    }
     Raster raster = image.getRaster();
     int bands = raster.getNumBands();
     if (bands != 3 || image.getColorModel().hasAlpha()) {
@@ -85,10 +81,19 @@ public final class PatchReader {
     ImageReader reader = TIFF_READER.get();
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, true);
+      // The size comes from the header, checked before decoding: a corrupt or forged header
+      // claiming 20000x20000 would otherwise allocate gigabytes and end in OutOfMemoryError.
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      if (width != SIZE || height != SIZE) {
+        throw new BadPatchException(file, Problem.WRONG_SIZE, "image is " + width + "x" + height + ", expected 96x96");
+      }
       return reader.read(0);
+    } catch (BadPatchException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new BadPatchException(
-          file, Problem.UNREADABLE, "corrupt or truncated TIFF (" + e.getMessage() + ")", e);
+          file, Problem.UNREADABLE, "corrupt or truncated TIFF" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
     } finally {
       reader.setInput(null);
     }

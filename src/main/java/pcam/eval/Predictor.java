@@ -249,7 +249,8 @@ public final class Predictor {
     if (!Files.isDirectory(dir)) {
       throw new InputException(dir + ": not a folder of images");
     }
-    List<String> missing = ids.stream().filter(id -> !Files.isRegularFile(dir.resolve(id + ".tif"))).toList();
+    // exists, not isRegularFile: something unreadable under that name is reported by the reader as such.
+    List<String> missing = ids.stream().filter(id -> !Files.exists(dir.resolve(id + ".tif"))).toList();
     if (!missing.isEmpty()) {
       throw new InputException(
           source + ": " + missing.size() + " of " + ids.size() + " ids have no image in " + dir + " (first: " + missing.get(0) + ".tif)");

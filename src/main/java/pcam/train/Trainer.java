@@ -125,13 +125,21 @@ public final class Trainer {
     }
   }
 
-  private TrainingResult run(TrainableModel model, PatchSet train, PatchSet validation, boolean resume) {
+  /**
+   * The checks {@link #fit} starts with, for commands to call before they write anything into the
+   * run directory, so bad data never leaves a half-made run behind.
+   */
+  public static void requireTrainable(PatchSet train, PatchSet validation) {
     if (validation.size() == 0 || validation.count(0) == 0 || validation.count(1) == 0) {
       throw new InputException("training needs a validation set with both classes (use --val-fraction > 0), got " + validation.describe());
     }
     if (train.size() == 0) {
       throw new InputException("the training set is empty");
     }
+  }
+
+  private TrainingResult run(TrainableModel model, PatchSet train, PatchSet validation, boolean resume) {
+    requireTrainable(train, validation);
     try {
       Files.createDirectories(runDir);
     } catch (java.io.IOException e) {

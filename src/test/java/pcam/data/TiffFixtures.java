@@ -11,11 +11,11 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /** Test helpers: write patch-like images, and decode an uncompressed TIFF by hand (no ImageIO). */
-final class TiffFixtures {
+public final class TiffFixtures {
   private TiffFixtures() {}
 
   /** A TIFF of the given type whose pixel (x, y) has red x, green y, blue x+y (mod 256). */
-  static Path writeTiff(Path file, int width, int height, int type) throws IOException {
+  public static Path writeTiff(Path file, int width, int height, int type) throws IOException {
     BufferedImage image = new BufferedImage(width, height, type);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
