@@ -1,0 +1,63 @@
+package pcam.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import pcam.data.PatchReader;
+
+/**
+ * TIFF decode throughput of {@link PatchReader} (file read + decode + checks), on a given number
+ * of threads. The files are read once untimed first, so the figure is decode speed from the page
+ * cache, not disk speed.
+ */
+public final class DecodeBench {
+  private DecodeBench() {}
+
+  /** Best of {@code rounds} passes over {@code files}, in img/s. */
+  public static double imagesPerSecond(List<Path> files, int threads, int rounds) {
+    pass(files, threads);
+    double best = 0;
+    for (int r = 0; r < rounds; r++) {
+      long start = System.nanoTime();
+      pass(files, threads);
+      best = Math.max(best, files.size() / ((System.nanoTime() - start) / 1e9));
+    }
+    return best;
+  }
+
+  private static void pass(List<Path> files, int threads) {
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+            PatchReader.read(files.get(i));
+          }
+        };
+    if (threads == 1) {
+      worker.run();
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(worker));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
