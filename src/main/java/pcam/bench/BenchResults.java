@@ -16,7 +16,8 @@ public record BenchResults(Map<String, Object> values) {
     md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s GB RAM%n%n",
         machine.get("cores"), machine.get("cpu"), machine.get("ram_gb")));
     md.append("| Measure | Value | Target / note |\n|---|---:|---|\n");
-    row(md, "TIFF decode, 1 thread", num("decode_img_s_1_thread") + " img/s", "");
+    row(md, "TIFF decode, 1 thread", num("decode_img_s_1_thread") + " img/s",
+        "ImageIO only: " + num("decode_img_s_1_thread_imageio") + " img/s");
     row(md, "TIFF decode, " + values.get("decode_threads") + " threads", num("decode_img_s_all_threads") + " img/s", "");
     row(md, "TF float32 matmul " + values.get("matmul_n") + "²", num("matmul_gflops") + " GFLOP/s", "the ceiling for FLOP fractions");
     @SuppressWarnings("unchecked")

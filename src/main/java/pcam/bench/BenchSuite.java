@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import pcam.data.Batch;
 import pcam.data.DataSpec;
 import pcam.data.Datasets;
+import pcam.data.PatchReader;
 import pcam.data.PatchSet;
 import pcam.data.SyntheticPatches;
 import pcam.eval.Predictor;
@@ -82,7 +83,9 @@ public final class BenchSuite {
     int cores = machine.cores();
     int rounds = settings.quick() ? 1 : 2;
     r.put("decode_files", files.size());
-    r.put("decode_img_s_1_thread", round(DecodeBench.imagesPerSecond(files.subList(0, Math.min(files.size(), 1000)), 1, rounds), 0));
+    List<Path> some = files.subList(0, Math.min(files.size(), 1000));
+    r.put("decode_img_s_1_thread", round(DecodeBench.imagesPerSecond(some, 1, rounds), 0));
+    r.put("decode_img_s_1_thread_imageio", round(DecodeBench.imagesPerSecond(some, 1, rounds, PatchReader::readWithImageIO), 0));
     r.put("decode_threads", cores);
     r.put("decode_img_s_all_threads", round(DecodeBench.imagesPerSecond(files, cores, rounds), 0));
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import pcam.data.PatchReader;
 
 /**
@@ -18,24 +19,29 @@ import pcam.data.PatchReader;
 public final class DecodeBench {
   private DecodeBench() {}
 
-  /** Best of {@code rounds} passes over {@code files}, in img/s. */
+  /** Best of {@code rounds} passes over {@code files} with {@link PatchReader#read}, in img/s. */
   public static double imagesPerSecond(List<Path> files, int threads, int rounds) {
-    pass(files, threads);
+    return imagesPerSecond(files, threads, rounds, PatchReader::read);
+  }
+
+  /** As above with another decoder, e.g. {@link PatchReader#readWithImageIO} for comparison. */
+  public static double imagesPerSecond(List<Path> files, int threads, int rounds, Function<Path, byte[]> decoder) {
+    pass(files, threads, decoder);
     double best = 0;
     for (int r = 0; r < rounds; r++) {
       long start = System.nanoTime();
-      pass(files, threads);
+      pass(files, threads, decoder);
       best = Math.max(best, files.size() / ((System.nanoTime() - start) / 1e9));
     }
     return best;
   }
 
-  private static void pass(List<Path> files, int threads) {
+  private static void pass(List<Path> files, int threads, Function<Path, byte[]> decoder) {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =
         () -> {
           for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-            PatchReader.read(files.get(i));
+            decoder.apply(files.get(i));
           }
         };
     if (threads == 1) {

@@ -46,6 +46,11 @@ public final class PatchReader {
     return pixels != null ? pixels : readWithImageIO(file, bytes);
   }
 
+  /** As {@link #read}, always through ImageIO: the reference the fast path is benchmarked against. */
+  public static byte[] readWithImageIO(Path file) {
+    return readWithImageIO(file, readBytes(file));
+  }
+
   /** The general path: any TIFF ImageIO can read, with the checks and messages for bad ones. */
   static byte[] readWithImageIO(Path file, byte[] bytes) {
     BufferedImage image = decode(file, bytes);
