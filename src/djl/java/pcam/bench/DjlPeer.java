@@ -21,7 +21,6 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.translate.Batchifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -49,7 +48,7 @@ public final class DjlPeer {
               .optInitializer(new XavierInitializer(), "weight")
               .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
               .optDevices(new Device[] {Device.cpu()});
-      try (Trainer trainer = model.newTrainer(config); NDManager data = model.getNDManager().newSubManager()) {
+      try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(batchSize, 3, 96, 96);
         trainer.initialize(inputShape);
         Random random = new Random(42);
@@ -61,10 +60,11 @@ public final class DjlPeer {
         for (int i = 0; i < batchSize; i++) {
           labels[i] = i % 2;
         }
-        NDArray images = data.create(pixels, inputShape);
-        NDArray targets = data.create(labels, new Shape(batchSize, 1));
-        result.put("train_img_s", best(batchSize, warmupSteps, timedSteps, rounds, () -> trainStep(trainer, images, targets)));
-        result.put("infer_img_s", best(batchSize, warmupSteps, timedSteps, rounds, () -> infer(trainer, images)));
+        NDManager root = model.getNDManager();
+        result.put("train_img_s", best(batchSize, warmupSteps, timedSteps, rounds,
+            () -> trainStep(trainer, root, pixels, inputShape, labels)));
+        result.put("infer_img_s", best(batchSize, warmupSteps, timedSteps, rounds,
+            () -> infer(trainer, root, pixels, inputShape)));
         result.put("params", (double) countParams(trainer));
       }
     }
@@ -90,22 +90,28 @@ public final class DjlPeer {
     return trainer.getModel().getBlock().getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
   }
 
-  private static void trainStep(Trainer trainer, NDArray images, NDArray targets) {
-    try (NDManager step = images.getManager().newSubManager();
+  /**
+   * One step with the batch created in a per-step manager: DJL attaches every op's output to its
+   * input's manager, so closing that manager frees all the step's activations and gradients.
+   * (With the batch in a long-lived manager they pile up: tens of GB within a few hundred steps.)
+   * The copy of the batch into native memory mirrors pcam's per-step uint8 feed.
+   */
+  private static void trainStep(Trainer trainer, NDManager root, float[] pixels, Shape shape, float[] labels) {
+    try (NDManager step = root.newSubManager();
         GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray images = step.create(pixels, shape);
+      NDArray targets = step.create(labels, new Shape(labels.length, 1));
       NDList predictions = trainer.forward(new NDList(images));
       NDArray loss = trainer.getLoss().evaluate(new NDList(targets), predictions);
       collector.backward(loss);
       trainer.step();
-      predictions.attach(step);
-      loss.attach(step);
+      loss.getFloat();
     }
   }
 
-  private static void infer(Trainer trainer, NDArray images) {
-    try (NDManager step = images.getManager().newSubManager()) {
-      NDList out = trainer.evaluate(new NDList(images));
-      out.attach(step);
+  private static void infer(Trainer trainer, NDManager root, float[] pixels, Shape shape) {
+    try (NDManager step = root.newSubManager()) {
+      NDList out = trainer.evaluate(new NDList(step.create(pixels, shape)));
       out.head().toType(DataType.FLOAT32, false).toFloatArray();
     }
   }
