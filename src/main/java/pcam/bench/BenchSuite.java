@@ -140,6 +140,8 @@ public final class BenchSuite {
       r.put("e2e_train_img_s", round(train.endToEnd(), 1));
       r.put("e2e_train_graph_only_img_s", round(train.graphOnly(), 1));
       r.put("e2e_train_ratio", round(train.ratio(), 3));
+      r.put("loader_only_img_s", round(Throughput.loaderOnly(patches, headline, LeakCheck.STUDY_AUGMENTATION,
+          settings.loaderThreads(), settings.quick() ? 2 : 40), 0));
 
       LOG.info("end-to-end predict ...");
       Path exported = work.resolve("cnn3-model");

@@ -83,6 +83,24 @@ public final class Throughput {
     return new TrainResult(graph, endToEnd);
   }
 
+  /**
+   * The loader alone: augmented batches assembled per second (in images), no model. Its CPU time
+   * is what end-to-end training takes from TensorFlow on a machine with no idle core.
+   */
+  public static double loaderOnly(PatchSet patches, int batchSize, Augmentation augmentation, int threads, int batches) {
+    long start = System.nanoTime();
+    int done = 0;
+    for (long epoch = 0; done < batches; epoch++) {
+      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch, threads, 4)) {
+        while (loader.hasNext() && done < batches) {
+          loader.next();
+          done++;
+        }
+      }
+    }
+    return (double) batches * batchSize / ((System.nanoTime() - start) / 1e9);
+  }
+
   static Batch firstBatch(PatchSet patches, int batchSize) {
     try (BatchLoader loader = new BatchLoader(patches, batchSize, false, Augmentation.NONE, 0, 1, 1)) {
       return loader.next();
