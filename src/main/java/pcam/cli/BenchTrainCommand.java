@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import pcam.data.Augmentation;
-import pcam.data.Batch;
-import pcam.data.BatchLoader;
 import pcam.data.PatchSet;
 import pcam.data.SyntheticPatches;
+import pcam.bench.Throughput;
 import pcam.model.Architecture;
 import pcam.model.CnnModel;
 import pcam.model.Device;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Spec;
     description =
         "Training throughput: graph-only steps on one fixed in-memory batch, against end-to-end steps"
             + " (BatchLoader + augmentation + step) over the same in-memory patches. Prints both and their ratio."
-            + " The two are measured in alternating rounds, so load from other processes hits both alike.")
+            + " The two are measured in alternating rounds (best round kept), so load from other processes hits both alike.")
 public final class BenchTrainCommand implements Runnable {
   private static final int ROUNDS = 2;
 
@@ -70,42 +69,16 @@ public final class BenchTrainCommand implements Runnable {
     Device dev = Device.parse(device);
     PatchSet patches = synthetic(batchSize * 8);
     Augmentation augmentation = augmentOptions.toAugmentation();
-    Batch fixed = firstBatch(patches);
-    double graphSeconds = 0;
-    double endToEndSeconds = 0;
     try (CnnModel cnn = CnnModel.create(ModelSpec.defaults(architecture, 1), dev, threads)) {
-      float lr = (float) architecture.defaultLearningRate();
-      for (int i = 0; i < warmup; i++) {
-        cnn.trainStep(fixed, lr);
-      }
-      int perRound = Math.max(1, steps / ROUNDS);
-      for (int round = 0; round < ROUNDS; round++) {
-        long start = System.nanoTime();
-        for (int i = 0; i < perRound; i++) {
-          cnn.trainStep(fixed, lr);
-        }
-        graphSeconds += (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
-        int done = 0;
-        for (int epoch = 0; done < perRound; epoch++) {
-          try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, round * 1000L + epoch, workers, 4)) {
-            while (loader.hasNext() && done < perRound) {
-              cnn.trainStep(loader.next(), lr);
-              done++;
-            }
-          }
-        }
-        endToEndSeconds += (System.nanoTime() - start) / 1e9;
-      }
-      long images = (long) perRound * ROUNDS * batchSize;
-      double graph = images / graphSeconds;
-      double endToEnd = images / endToEndSeconds;
+      Throughput.TrainResult result =
+          Throughput.train(cnn, patches, batchSize, augmentation, workers, 4, (float) architecture.defaultLearningRate(),
+              new Throughput.Plan(Math.max(1, steps / ROUNDS), warmup, ROUNDS));
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "model %s, batch %d, %d measured steps per mode, loader threads %d, augmentation %s%n",
-          architecture.cliName(), batchSize, perRound * ROUNDS, workers, augmentation);
-      out.printf(Locale.ROOT, "graph-only:  %8.1f img/s%n", graph);
-      out.printf(Locale.ROOT, "end-to-end:  %8.1f img/s%n", endToEnd);
-      out.printf(Locale.ROOT, "ratio:       %8.3f (end-to-end / graph-only)%n", endToEnd / graph);
+          architecture.cliName(), batchSize, Math.max(1, steps / ROUNDS) * ROUNDS, workers, augmentation);
+      out.printf(Locale.ROOT, "graph-only:  %8.1f img/s (best of %d rounds)%n", result.graphOnly(), ROUNDS);
+      out.printf(Locale.ROOT, "end-to-end:  %8.1f img/s%n", result.endToEnd());
+      out.printf(Locale.ROOT, "ratio:       %8.3f (end-to-end / graph-only)%n", result.ratio());
       out.flush();
     }
   }
@@ -122,11 +95,5 @@ public final class BenchTrainCommand implements Runnable {
       ids.add("bench-" + i);
     }
     return new PatchSet(ids, labels, pixels, SyntheticPatches.SIZE, SyntheticPatches.SIZE);
-  }
-
-  private Batch firstBatch(PatchSet patches) {
-    try (BatchLoader loader = new BatchLoader(patches, batchSize, false, Augmentation.NONE, 0, 1, 1)) {
-      return loader.next();
-    }
   }
 }

@@ -18,9 +18,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import pcam.data.BadPatchException.Problem;
 
 /**
- * Decodes one patch file (TIFF, with JDK ImageIO) into HWC uint8 RGB, checking size and mode.
- * Thread-safe: each thread keeps its own TIFF reader, because creating one per file (what
- * {@code ImageIO.read} does) costs more than decoding a 27 KB patch.
+ * Decodes one patch file (TIFF) into HWC uint8 RGB, checking size and mode. Kaggle's own format
+ * (uncompressed single-strip RGB) takes {@link UncompressedTiff}'s direct path; everything else
+ * goes through JDK ImageIO. Thread-safe: each thread keeps its own TIFF reader, because creating
+ * one per file (what {@code ImageIO.read} does) costs more than decoding a 27 KB patch.
  */
 public final class PatchReader {
   public static final int SIZE = 96;
@@ -40,7 +41,19 @@ public final class PatchReader {
 
   /** The decoded 96x96x3 pixels; a {@link BadPatchException} naming the file if it is not one. */
   public static byte[] read(Path file) {
-    BufferedImage image = decode(file, readBytes(file));
+    byte[] bytes = readBytes(file);
+    byte[] pixels = UncompressedTiff.rgb96(bytes);
+    return pixels != null ? pixels : readWithImageIO(file, bytes);
+  }
+
+  /** As {@link #read}, always through ImageIO: the reference the fast path is benchmarked against. */
+  public static byte[] readWithImageIO(Path file) {
+    return readWithImageIO(file, readBytes(file));
+  }
+
+  /** The general path: any TIFF ImageIO can read, with the checks and messages for bad ones. */
+  static byte[] readWithImageIO(Path file, byte[] bytes) {
+    BufferedImage image = decode(file, bytes);
     Raster raster = image.getRaster();
     int bands = raster.getNumBands();
     if (bands != 3 || image.getColorModel().hasAlpha()) {

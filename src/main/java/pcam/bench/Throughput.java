@@ -1,0 +1,128 @@
+package pcam.bench;
+
+import pcam.data.Augmentation;
+import pcam.data.Batch;
+import pcam.data.BatchLoader;
+import pcam.data.PatchSet;
+import pcam.model.CnnModel;
+
+/**
+ * Images per second of a Java-built CNN. Graph-only figures run one fixed in-memory batch (no
+ * loading at all: the model's own speed); end-to-end training runs {@link BatchLoader} with
+ * augmentation over in-memory patches, as the trainer does. Every figure is the best of {@code
+ * rounds} timed rounds after a warm-up; best-of filters out bursts of load from other processes,
+ * and the modes compared are measured in alternating rounds so slower phases hit both alike.
+ */
+public final class Throughput {
+  /** Steps per timed round, warm-up steps, and rounds. */
+  public record Plan(int steps, int warmup, int rounds) {
+    public Plan {
+      if (steps <= 0 || warmup < 0 || rounds <= 0) {
+        throw new IllegalArgumentException("steps and rounds must be > 0 and warmup >= 0");
+      }
+    }
+
+    /** About {@code images} images per round at this batch size, at least 2 steps. */
+    public static Plan ofImages(int images, int batchSize, int rounds) {
+      int steps = Math.max(2, images / batchSize);
+      return new Plan(steps, Math.max(1, steps / 5), rounds);
+    }
+  }
+
+  public record TrainResult(double graphOnly, double endToEnd) {
+    public double ratio() {
+      return endToEnd / graphOnly;
+    }
+  }
+
+  private Throughput() {}
+
+  public static double graphOnlyTrain(CnnModel model, Batch batch, float learningRate, Plan plan) {
+    return best(plan, batch.count(), () -> model.trainStep(batch, learningRate));
+  }
+
+  public static double graphOnlyInfer(CnnModel model, Batch batch, Plan plan) {
+    return best(plan, batch.count(), () -> model.predict(batch));
+  }
+
+  /**
+   * Graph-only against end-to-end training, alternating rounds. {@code patches} must hold at least
+   * one full batch; the loader is reopened with a new seed whenever an epoch runs out, as the
+   * trainer does.
+   */
+  public static TrainResult train(
+      CnnModel model, PatchSet patches, int batchSize, Augmentation augmentation, int loaderThreads, int prefetch,
+      float learningRate, Plan plan) {
+    if (patches.size() < batchSize) {
+      throw new IllegalArgumentException("need at least one full batch of " + batchSize + ", have " + patches.size());
+    }
+    Batch fixed = firstBatch(patches, batchSize);
+    for (int i = 0; i < plan.warmup(); i++) {
+      model.trainStep(fixed, learningRate);
+    }
+    double graph = 0;
+    double endToEnd = 0;
+    long[] epoch = {0};
+    for (int round = 0; round < plan.rounds(); round++) {
+      graph = Math.max(graph, timed(plan.steps(), batchSize, () -> model.trainStep(fixed, learningRate)));
+      long start = System.nanoTime();
+      int done = 0;
+      while (done < plan.steps()) {
+        try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
+          while (loader.hasNext() && done < plan.steps()) {
+            Batch batch = loader.next();
+            if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
+              model.trainStep(batch, learningRate);
+              done++;
+            }
+          }
+        }
+      }
+      endToEnd = Math.max(endToEnd, (double) plan.steps() * batchSize / ((System.nanoTime() - start) / 1e9));
+    }
+    return new TrainResult(graph, endToEnd);
+  }
+
+  /**
+   * The loader alone: augmented batches assembled per second (in images), no model. Its CPU time
+   * is what end-to-end training takes from TensorFlow on a machine with no idle core.
+   */
+  public static double loaderOnly(PatchSet patches, int batchSize, Augmentation augmentation, int threads, int batches) {
+    long start = System.nanoTime();
+    int done = 0;
+    for (long epoch = 0; done < batches; epoch++) {
+      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch, threads, 4)) {
+        while (loader.hasNext() && done < batches) {
+          loader.next();
+          done++;
+        }
+      }
+    }
+    return (double) batches * batchSize / ((System.nanoTime() - start) / 1e9);
+  }
+
+  static Batch firstBatch(PatchSet patches, int batchSize) {
+    try (BatchLoader loader = new BatchLoader(patches, batchSize, false, Augmentation.NONE, 0, 1, 1)) {
+      return loader.next();
+    }
+  }
+
+  private static double best(Plan plan, int imagesPerStep, Runnable step) {
+    for (int i = 0; i < plan.warmup(); i++) {
+      step.run();
+    }
+    double best = 0;
+    for (int round = 0; round < plan.rounds(); round++) {
+      best = Math.max(best, timed(plan.steps(), imagesPerStep, step));
+    }
+    return best;
+  }
+
+  private static double timed(int steps, int imagesPerStep, Runnable step) {
+    long start = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      step.run();
+    }
+    return (double) steps * imagesPerStep / ((System.nanoTime() - start) / 1e9);
+  }
+}
