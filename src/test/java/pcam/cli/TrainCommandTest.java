@@ -19,17 +19,22 @@ class TrainCommandTest {
   }
 
   @Test
-  void trainsWritesTheRunDirectoryAndResumesACompletedRun() {
+  void trainsWritesTheRunDirectoryAndResumesACompletedRun() throws Exception {
     Path data = data();
     Path run = dir.resolve("run");
     CliRun first =
         CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",
-            "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2");
+            "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2", "--tensorboard", dir.resolve("tb").toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("best epoch 1 of 1");
     for (String f : new String[] {"config.json", "history.csv", "metrics.json", "train.log", "model/saved_model.pb",
-        "checkpoints/last/state.json", "checkpoints/best/metrics.json"}) {
+        "checkpoints/last/state.json", "checkpoints/best/metrics.json", "predictions.csv", "report.html", "roc.png"}) {
       assertThat(run.resolve(f)).exists();
+    }
+    try (var events = Files.list(dir.resolve("tb"))) {
+      Path eventFile = events.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
+      String raw = new String(Files.readAllBytes(eventFile), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(raw).contains("validation/auc").contains("train/loss").contains("learning_rate");
     }
     CliRun again = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
     assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
