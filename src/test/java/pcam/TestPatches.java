@@ -56,28 +56,41 @@ public final class TestPatches {
 
   /** All of {@code set} as one batch, in order. */
   public static Batch batch(PatchSet set) {
+    return batch(set, 0, set.size());
+  }
+
+  /** Rows {@code from .. to-1} of {@code set} as one batch, in order. */
+  public static Batch batch(PatchSet set, int from, int to) {
     int bytes = set.bytesPerPatch();
-    byte[] pixels = new byte[set.size() * bytes];
-    float[] labels = new float[set.size()];
-    for (int i = 0; i < set.size(); i++) {
-      System.arraycopy(set.pixels(i), 0, pixels, i * bytes, bytes);
-      labels[i] = set.label(i);
+    byte[] pixels = new byte[(to - from) * bytes];
+    float[] labels = new float[to - from];
+    for (int i = from; i < to; i++) {
+      System.arraycopy(set.pixels(i), 0, pixels, (i - from) * bytes, bytes);
+      labels[i - from] = set.label(i);
     }
-    return new Batch(pixels, labels, set.size(), set.height(), set.width());
+    return new Batch(pixels, labels, to - from, set.height(), set.width());
   }
 
   /** The first {@code n} rows of the real sample (../shared/data/pcam-sample), decoded; skips if absent. */
   public static PatchSet realSample(int n) {
+    return realSample(0, n);
+  }
+
+  /** Rows {@code from .. from+count-1} of the real sample's train_labels.csv, decoded, in CSV order. */
+  public static PatchSet realSample(int from, int count) {
     Path dir = SharedData.pcamSample();
     List<String> ids = new ArrayList<>();
     List<Byte> labels = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(dir.resolve("train_labels.csv"))) {
-      for (CSVRecord row : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-        if (ids.size() == n) {
+      int row = 0;
+      for (CSVRecord record : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+        if (row >= from + count) {
           break;
         }
-        ids.add(row.get("id"));
-        labels.add(Byte.parseByte(row.get("label")));
+        if (row++ >= from) {
+          ids.add(record.get("id"));
+          labels.add(Byte.parseByte(record.get("label")));
+        }
       }
     } catch (IOException e) {
       throw new AssertionError("cannot read the sample labels", e);

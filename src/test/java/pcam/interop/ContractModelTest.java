@@ -18,6 +18,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.slf4j.LoggerFactory;
 import pcam.SharedData;
+import pcam.TestPatches;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
@@ -43,7 +44,7 @@ class ContractModelTest {
     float[] out = new float[set.size()];
     for (int from = 0; from < set.size(); from += 100) {
       int to = Math.min(set.size(), from + 100);
-      System.arraycopy(model.predict(SamplePatches.batch(set, from, to)), 0, out, from, to - from);
+      System.arraycopy(model.predict(TestPatches.batch(set, from, to)), 0, out, from, to - from);
     }
     return out;
   }
@@ -58,8 +59,8 @@ class ContractModelTest {
 
   @Test
   void fineTuningOnRealPatchesLowersTrainingLossAndRaisesValidationAuc() {
-    PatchSet train = SamplePatches.rows(0, 600);
-    PatchSet validation = SamplePatches.rows(600, 300);
+    PatchSet train = TestPatches.realSample(0, 600);
+    PatchSet validation = TestPatches.realSample(600, 300);
     try (ContractModel model = ContractModel.load(fixture)) {
       double lossBefore = BinaryMetrics.logLoss(predictAll(model, train), labels(train));
       double aucBefore = BinaryMetrics.auc(predictAll(model, validation), labels(validation));
@@ -84,8 +85,8 @@ class ContractModelTest {
 
   @Test
   void trainStepLossMatchesTheJavaSideLossOfTheSameBatchAndZeroRateChangesNothing() {
-    PatchSet set = SamplePatches.rows(0, 64);
-    Batch batch = SamplePatches.batch(set, 0, 64);
+    PatchSet set = TestPatches.realSample(0, 64);
+    Batch batch = TestPatches.batch(set, 0, 64);
     try (ContractModel model = ContractModel.load(fixture)) {
       var evaluated = model.evaluate(batch);
       StepResult step = model.trainStep(batch, 0f);
@@ -99,10 +100,10 @@ class ContractModelTest {
 
   @Test
   void checkpointRestoresWeightsAndOptimizerStateIntoTheSameAndAFreshModel() {
-    PatchSet set = SamplePatches.rows(0, 96);
-    Batch first = SamplePatches.batch(set, 0, 32);
-    Batch second = SamplePatches.batch(set, 32, 64);
-    Batch probe = SamplePatches.batch(set, 64, 96);
+    PatchSet set = TestPatches.realSample(0, 96);
+    Batch first = TestPatches.batch(set, 0, 32);
+    Batch second = TestPatches.batch(set, 32, 64);
+    Batch probe = TestPatches.batch(set, 64, 96);
     Path checkpoint = tmp.resolve("checkpoint");
     try (ContractModel model = ContractModel.load(fixture)) {
       model.trainStep(first, 1e-2f);
@@ -136,8 +137,8 @@ class ContractModelTest {
 
   @Test
   void exportedFineTunedModelScoresIdenticallyThroughSavedModelScorerAndStaysFineTunable() throws Exception {
-    PatchSet set = SamplePatches.rows(0, 64);
-    Batch batch = SamplePatches.batch(set, 0, 64);
+    PatchSet set = TestPatches.realSample(0, 64);
+    Batch batch = TestPatches.batch(set, 0, 64);
     Path source = ContractFixture.create(tmp.resolve("with-assets"), 96);
     Files.writeString(Files.createDirectories(source.resolve("assets")).resolve("classes.txt"), "no tumour\ntumour\n");
     Path exported = tmp.resolve("runs/model");
@@ -190,8 +191,8 @@ class ContractModelTest {
   @Test
   void modelWithSmallerInputGetsBilinearlyResizedBatches() {
     Path small = ContractFixture.create(tmp.resolve("fixture-64"), 64);
-    PatchSet set = SamplePatches.rows(0, 16);
-    Batch batch = SamplePatches.batch(set, 0, 16);
+    PatchSet set = TestPatches.realSample(0, 16);
+    Batch batch = TestPatches.batch(set, 0, 16);
     try (ContractModel model = ContractModel.load(small);
         SavedModelScorer scorer = SavedModelScorer.load(small)) {
       assertThat(model.inputHeight()).isEqualTo(64);
