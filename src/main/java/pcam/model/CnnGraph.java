@@ -99,7 +99,7 @@ public final class CnnGraph {
         variables.add(kernel);
         variables.add(bias);
       } else if (layer instanceof MaxPool) {
-        x = scope.nn.maxPool(x, scope.constant(new int[] {1, 2, 2, 1}), scope.constant(new int[] {1, 2, 2, 1}), "VALID");
+        x = maxPool2x2(scope, x);
       } else if (layer instanceof Dropout dropout) {
         x = dropout(scope, x, (float) dropout.rate(), training, stepValue, seeds.nextLong());
       } else if (layer instanceof Flatten flatten) {
@@ -205,5 +205,21 @@ public final class CnnGraph {
     Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
     init.assign(v, init.zeros(init.constant(shape.asArray()), TFloat32.class));
     return v;
+  }
+
+  /**
+   * 2x2 max-pooling as the classic {@code MaxPool} op, with ksize and strides as attributes. TF
+   * Java only generates {@code MaxPoolV2} (ksize as tensors), which oneDNN does not rewrite, so
+   * every pool would leave its fast layout path.
+   */
+  private static Operand<TFloat32> maxPool2x2(Ops scope, Operand<TFloat32> x) {
+    return scope.scope()
+        .opBuilder("MaxPool", "MaxPool")
+        .addInput(x.asOutput())
+        .setAttr("ksize", new long[] {1, 2, 2, 1})
+        .setAttr("strides", new long[] {1, 2, 2, 1})
+        .setAttr("padding", "VALID")
+        .build()
+        .output(0);
   }
 }
