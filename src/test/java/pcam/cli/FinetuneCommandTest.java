@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,15 +26,6 @@ import pcam.util.Json;
 
 class FinetuneCommandTest {
   @TempDir Path tmp;
-
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Commands.create(new PrintWriter(out), new PrintWriter(err)).execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   /** Scores every patch of {@code set} in order. */
   private static float[] score(ScoringModel model, PatchSet set) {
@@ -66,7 +55,7 @@ class FinetuneCommandTest {
     Path fixture = ContractFixture.create(tmp.resolve("fixture"), 64);
     Path runDir = tmp.resolve("runs/fixture");
 
-    Run run = run("finetune", "--savedmodel", fixture.toString(), "--data", data.toString(), "--out", runDir.toString(),
+    CliRun run = CliRun.run("finetune", "--savedmodel", fixture.toString(), "--data", data.toString(), "--out", runDir.toString(),
         "--limit", "800", "--val-fraction", "0.25", "--epochs", "3", "--batch-size", "32", "--lr", "3e-3", "--seed", "7");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
@@ -106,14 +95,14 @@ class FinetuneCommandTest {
     Path noRate = ContractFixture.create(tmp.resolve("no-lr"), 96, ContractFixture.Variant.NO_LEARNING_RATE);
     Path runDir = tmp.resolve("runs/no-lr");
 
-    Run run = run("finetune", "--savedmodel", noRate.toString(), "--data", tmp.resolve("no-data").toString(), "--out", runDir.toString());
+    CliRun run = CliRun.run("finetune", "--savedmodel", noRate.toString(), "--data", tmp.resolve("no-data").toString(), "--out", runDir.toString());
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run.err()).startsWith("pcam: " + noRate + ": cannot fine-tune this SavedModel (scorable): "
         + "serving_default matches the contract; not fine-tunable: train_step lacks learning_rate");
     assertThat(runDir.resolve("config.json")).doesNotExist();
 
-    Run python = run("finetune", "--savedmodel", SharedData.savedModels().resolve("python-tf2.4-module").toString(),
+    CliRun python = CliRun.run("finetune", "--savedmodel", SharedData.savedModels().resolve("python-tf2.4-module").toString(),
         "--data", tmp.toString(), "--out", runDir.toString());
     assertThat(python.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(python.err()).contains("(not usable): no serving_default signature");
@@ -121,11 +110,11 @@ class FinetuneCommandTest {
 
   @Test
   void missingRequiredOptionsAndBadValuesAreUsageErrors() {
-    Run missing = run("finetune", "--data", tmp.toString(), "--out", tmp.resolve("r").toString());
+    CliRun missing = CliRun.run("finetune", "--data", tmp.toString(), "--out", tmp.resolve("r").toString());
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(missing.err()).contains("--savedmodel DIR is required");
 
-    Run badRate = run("finetune", "--savedmodel", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+    CliRun badRate = CliRun.run("finetune", "--savedmodel", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
         "--lr", "-1");
     assertThat(badRate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(badRate.err()).contains("--lr must be a positive number");

@@ -3,8 +3,6 @@ package pcam.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,20 +14,11 @@ import pcam.util.Json;
 class InspectCommandTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Commands.create(new PrintWriter(out), new PrintWriter(err)).execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void printsSignaturesVariablesAndVerdictOfTheFixture() {
     Path model = ContractFixture.create(tmp.resolve("fixture"), 64);
 
-    Run run = run("inspect", model.toString());
+    CliRun run = CliRun.run("inspect", model.toString());
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(run.out())
@@ -45,7 +34,7 @@ class InspectCommandTest {
 
   @Test
   void jsonReportCarriesTheVerdictForScripts() throws Exception {
-    Run run = run("inspect", "--json", SharedData.savedModels().resolve("python-tf2.4-module").toString());
+    CliRun run = CliRun.run("inspect", "--json", SharedData.savedModels().resolve("python-tf2.4-module").toString());
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
     JsonNode report = Json.MAPPER.readTree(run.out());
@@ -56,7 +45,7 @@ class InspectCommandTest {
 
   @Test
   void sharedTfServingModelIsReportedNotUsableWithTheReason() {
-    Run run = run("inspect", SharedData.savedModels().resolve("half-plus-two-tf2.14").toString());
+    CliRun run = CliRun.run("inspect", SharedData.savedModels().resolve("half-plus-two-tf2.14").toString());
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(run.out()).contains("verdict     not usable: serving_default input 'x' is float32 [1]");
@@ -68,19 +57,19 @@ class InspectCommandTest {
     Path noRate = ContractFixture.create(tmp.resolve("no-lr"), 96, ContractFixture.Variant.NO_LEARNING_RATE);
     Path full = ContractFixture.create(tmp.resolve("full"), 96);
 
-    Run lacksRate = run("inspect", "--require", "fine-tunable", noRate.toString());
+    CliRun lacksRate = CliRun.run("inspect", "--require", "fine-tunable", noRate.toString());
     assertThat(lacksRate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(lacksRate.err())
         .startsWith("pcam: " + noRate + " is scorable, not fine-tunable: serving_default matches the contract; "
             + "not fine-tunable: train_step lacks learning_rate");
-    Run noServing = run("inspect", "--require", "scorable", SharedData.savedModels().resolve("python-tf2.4-module").toString());
+    CliRun noServing = CliRun.run("inspect", "--require", "scorable", SharedData.savedModels().resolve("python-tf2.4-module").toString());
     assertThat(noServing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(noServing.err()).contains("is not usable, not scorable: no serving_default signature");
 
-    assertThat(run("inspect", "--require", "scorable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(run("inspect", "--require", "fine-tunable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(run("inspect", "--require", "fine-tunable", full.toString()).exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(run("inspect", "--require", "trainable", full.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(CliRun.run("inspect", "--require", "scorable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(CliRun.run("inspect", "--require", "fine-tunable", scoreOnly.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(CliRun.run("inspect", "--require", "fine-tunable", full.toString()).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(CliRun.run("inspect", "--require", "trainable", full.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
   }
 
   @Test
@@ -88,7 +77,7 @@ class InspectCommandTest {
     Path half = Files.createDirectories(tmp.resolve("half-copied"));
     Files.writeString(half.resolve("saved_model.pb"), "");
 
-    Run run = run("inspect", half.toString());
+    CliRun run = CliRun.run("inspect", half.toString());
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run.err()).startsWith("pcam: " + half + ": SavedModel has no variables/ folder (incomplete copy?)");
