@@ -1,7 +1,9 @@
 package pcam.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -11,7 +13,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
@@ -32,22 +33,23 @@ public final class CnnGraph {
   public static final String PIXELS = "pixels";
   /** float32 [N,96,96,3] 0..255; defaults to the cast pixels; the exported model's input. */
   public static final String IMAGES = "images";
-  /** bool scalar, default false: dropout only when fed true. */
-  public static final String TRAINING = "training";
   /** float32 [N,1] of 0/1. */
   public static final String LABELS = "labels";
   /** float32 scalar, fed every step so schedules can change it. */
   public static final String LEARNING_RATE = "learning_rate";
+  /** Inference head (no dropout): what scoring, validation and the exported model run. */
   public static final String LOGITS = "logits";
   /** float32 [N,1], sigmoid of the logits. */
   public static final String PROBABILITY = "probability";
-  /** Batch-mean binary cross-entropy, without regularisation. */
+  /** Batch-mean binary cross-entropy of the inference head, without regularisation. */
   public static final String DATA_LOSS = "data_loss";
-  /** What the optimizer minimises: data loss + l1/l2 penalty. */
+  /** Inference-head data loss + l1/l2 penalty: the objective with dropout off. */
   public static final String LOSS = "loss";
   public static final String REGULARIZATION = "regularization";
-  /** Batch accuracy at threshold 0.5. */
-  public static final String ACCURACY = "accuracy";
+  /** What the optimizer minimises: the training head's (dropout on) data loss + penalty. */
+  public static final String TRAIN_LOSS = "train_loss";
+  /** Batch accuracy of the training head at threshold 0.5, as Keras reports it while fitting. */
+  public static final String TRAIN_ACCURACY = "train_accuracy";
   /** Target that runs one optimizer step and advances {@link #STEP}. */
   public static final String TRAIN = "train";
   /** int64 count of optimizer steps taken, saved with the checkpoint. */
@@ -62,8 +64,16 @@ public final class CnnGraph {
     }
   }
 
+  /** A conv or dense layer's weights, as read by both heads. */
+  private record Weights(Operand<TFloat32> kernel, Operand<TFloat32> bias) {}
+
   private CnnGraph() {}
 
+  /**
+   * Builds two heads over one set of variables: an inference head without dropout, and a training
+   * head with it. Inference then never pays for dropout masks (a third of cnn3's inference time
+   * when dropout was switched off by a fed flag), and TF prunes each run to the head it fetches.
+   */
   public static Built build(Graph graph, ModelSpec spec) {
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
@@ -71,69 +81,64 @@ public final class CnnGraph {
     Placeholder<TUint8> pixels = tf.withName(PIXELS).placeholder(TUint8.class, Placeholder.shape(imageShape));
     Operand<TFloat32> images =
         tf.withName(IMAGES).placeholderWithDefault(tf.dtypes.cast(pixels, TFloat32.class), imageShape);
-    Operand<TBool> training = tf.withName(TRAINING).placeholderWithDefault(tf.constant(false), Shape.scalar());
     Placeholder<TFloat32> labels = tf.withName(LABELS).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
     Placeholder<TFloat32> learningRate =
         tf.withName(LEARNING_RATE).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Variable<TInt64> step = init.withName(STEP).variable(Shape.scalar(), TInt64.class);
     init.assign(step, init.constant(0L));
 
-    Operand<TFloat32> x = centreCrop(tf, images, spec.crop());
-    x = tf.math.mul(x, tf.constant(1f / 255));
+    Operand<TFloat32> input = tf.math.mul(centreCrop(tf, images, spec.crop()), tf.constant(1f / 255));
 
     SplittableRandom seeds = new SplittableRandom(spec.seed());
     List<Variable<TFloat32>> variables = new ArrayList<>();
     List<Operand<TFloat32>> kernels = new ArrayList<>();
-    // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
-    Operand<TInt64> stepValue = tf.identity(step);
+    Map<String, Weights> weights = new HashMap<>();
+    Map<String, Long> dropoutSeeds = new HashMap<>();
     for (Layer layer : spec.layers()) {
       Ops scope = tf.withSubScope(layer.name());
+      Shape kernelShape;
+      int units;
       if (layer instanceof Conv conv) {
-        Shape kernelShape = Shape.of(Architecture.KERNEL, Architecture.KERNEL, conv.inChannels(), conv.filters());
-        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
-        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(conv.filters()));
-        Operand<TFloat32> kernelValue = read(scope, kernel);
-        x = scope.nn.conv2d(x, kernelValue, List.of(1L, 1L, 1L, 1L), "VALID");
-        x = scope.nn.relu(scope.nn.biasAdd(x, read(scope, bias)));
-        kernels.add(kernelValue);
-        variables.add(kernel);
-        variables.add(bias);
-      } else if (layer instanceof MaxPool) {
-        x = maxPool2x2(scope, x);
-      } else if (layer instanceof Dropout dropout) {
-        x = dropout(scope, x, (float) dropout.rate(), training, stepValue, seeds.nextLong());
-      } else if (layer instanceof Flatten flatten) {
-        x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
+        kernelShape = Shape.of(Architecture.KERNEL, Architecture.KERNEL, conv.inChannels(), conv.filters());
+        units = conv.filters();
       } else if (layer instanceof Dense dense) {
-        Shape kernelShape = Shape.of(dense.inUnits(), dense.units());
-        Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
-        Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(dense.units()));
-        Operand<TFloat32> kernelValue = read(scope, kernel);
-        x = scope.nn.biasAdd(scope.linalg.matMul(x, kernelValue), read(scope, bias));
-        if (dense.relu()) {
-          x = scope.nn.relu(x);
+        kernelShape = Shape.of(dense.inUnits(), dense.units());
+        units = dense.units();
+      } else {
+        if (layer instanceof Dropout dropout) {
+          long seed = seeds.nextLong();
+          if (dropout.rate() > 0) {
+            dropoutSeeds.put(layer.name(), seed);
+          }
         }
-        kernels.add(kernelValue);
-        variables.add(kernel);
-        variables.add(bias);
+        continue;
       }
+      Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
+      Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(units));
+      Weights w = new Weights(read(scope, kernel), read(scope, bias));
+      weights.put(layer.name(), w);
+      kernels.add(w.kernel());
+      variables.add(kernel);
+      variables.add(bias);
     }
-    Operand<TFloat32> logits = tf.withName(LOGITS).identity(x);
-    Operand<TFloat32> probability = tf.withName(PROBABILITY).math.sigmoid(logits);
 
-    // max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows.
-    Operand<TFloat32> perExample =
-        tf.math.add(
-            tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
-            tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
-    Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).math.mean(perExample, tf.constant(new int[] {0, 1}));
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, null, null));
+    tf.withName(PROBABILITY).math.sigmoid(logits);
     Operand<TFloat32> penalty = tf.withName(REGULARIZATION).identity(regularization(tf, kernels, spec.l1(), spec.l2()));
-    Operand<TFloat32> loss = tf.withName(LOSS).math.add(dataLoss, penalty);
-    Operand<TFloat32> predicted = tf.dtypes.cast(tf.math.greaterEqual(probability, tf.constant(0.5f)), TFloat32.class);
-    tf.withName(ACCURACY)
-        .math.mean(tf.dtypes.cast(tf.math.equal(predicted, labels), TFloat32.class), tf.constant(new int[] {0, 1}));
+    Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).identity(crossEntropy(tf, logits, labels));
+    tf.withName(LOSS).math.add(dataLoss, penalty);
 
-    Gradients gradients = tf.gradients(loss, variables);
+    Ops training = tf.withSubScope("training");
+    // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
+    Operand<TFloat32> trainLogits =
+        dropoutSeeds.isEmpty() ? logits : forward(training, spec, input, weights, dropoutSeeds, tf.identity(step));
+    Operand<TFloat32> trainLoss = tf.withName(TRAIN_LOSS).math.add(crossEntropy(training, trainLogits, labels), penalty);
+    // sigmoid(x) >= 0.5 exactly when x >= 0.
+    Operand<TFloat32> predicted = training.dtypes.cast(training.math.greaterEqual(trainLogits, training.constant(0f)), TFloat32.class);
+    tf.withName(TRAIN_ACCURACY)
+        .math.mean(training.dtypes.cast(training.math.equal(predicted, labels), TFloat32.class), training.constant(new int[] {0, 1}));
+
+    Gradients gradients = tf.gradients(trainLoss, variables);
     List<Operand<TFloat32>> grads = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       @SuppressWarnings("unchecked")
@@ -149,6 +154,41 @@ public final class CnnGraph {
     return new Built(List.copyOf(variables));
   }
 
+  /** The layers on {@code x}; dropout only when {@code dropoutSeeds} is given (the training head). */
+  private static Operand<TFloat32> forward(
+      Ops tf, ModelSpec spec, Operand<TFloat32> x, Map<String, Weights> weights, Map<String, Long> dropoutSeeds,
+      Operand<TInt64> step) {
+    for (Layer layer : spec.layers()) {
+      Ops scope = tf.withSubScope(layer.name());
+      Weights w = weights.get(layer.name());
+      if (layer instanceof Conv) {
+        x = scope.nn.conv2d(x, w.kernel(), List.of(1L, 1L, 1L, 1L), "VALID");
+        x = scope.nn.relu(scope.nn.biasAdd(x, w.bias()));
+      } else if (layer instanceof MaxPool) {
+        x = maxPool2x2(scope, x);
+      } else if (layer instanceof Dropout dropout && dropoutSeeds != null && dropoutSeeds.containsKey(layer.name())) {
+        x = dropout(scope, x, (float) dropout.rate(), step, dropoutSeeds.get(layer.name()));
+      } else if (layer instanceof Flatten flatten) {
+        x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
+      } else if (layer instanceof Dense dense) {
+        x = scope.nn.biasAdd(scope.linalg.matMul(x, w.kernel()), w.bias());
+        if (dense.relu()) {
+          x = scope.nn.relu(x);
+        }
+      }
+    }
+    return x;
+  }
+
+  /** Batch mean of max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows. */
+  private static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labels) {
+    Operand<TFloat32> perExample =
+        tf.math.add(
+            tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
+            tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+    return tf.math.mean(perExample, tf.constant(new int[] {0, 1}));
+  }
+
   private static Operand<TFloat32> centreCrop(Ops tf, Operand<TFloat32> images, int crop) {
     if (crop == INPUT_SIZE) {
       return images;
@@ -157,17 +197,15 @@ public final class CnnGraph {
     return tf.slice(images, tf.constant(new int[] {0, offset, offset, 0}), tf.constant(new int[] {-1, crop, crop, 3}));
   }
 
-  /** Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate); identity unless training. */
-  private static Operand<TFloat32> dropout(
-      Ops tf, Operand<TFloat32> x, float rate, Operand<TBool> training, Operand<TInt64> step, long seed) {
-    if (rate == 0) {
-      return x;
-    }
-    Operand<TFloat32> keep = tf.select(training, tf.constant(1 - rate), tf.constant(1f));
+  /** Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate). */
+  private static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> step, long seed) {
     Operand<TInt64> streamSeed = tf.stack(List.of(tf.constant(seed), step));
     Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x, TInt64.class), streamSeed);
-    Operand<TFloat32> mask = tf.math.floor(tf.math.add(uniform, keep));
-    return tf.math.div(tf.math.mul(x, mask), keep);
+    // floor(u + keep) is 1 with probability keep; the scale is folded into the mask so that the
+    // backward pass is a single multiply.
+    Operand<TFloat32> mask =
+        tf.math.mul(tf.math.floor(tf.math.add(uniform, tf.constant(1 - rate))), tf.constant(1 / (1 - rate)));
+    return tf.math.mul(x, mask);
   }
 
   static Operand<TFloat32> regularization(Ops tf, List<Operand<TFloat32>> kernels, double l1, double l2) {

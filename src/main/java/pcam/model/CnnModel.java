@@ -11,7 +11,6 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
@@ -92,16 +91,14 @@ public final class CnnModel implements TrainableModel {
     try (TUint8 pixels = pixels(batch);
         TFloat32 labels = labels(batch);
         TFloat32 lr = TFloat32.scalarOf(learningRate);
-        TBool training = TBool.scalarOf(true);
         Result r =
             session.runner()
                 .feed(CnnGraph.PIXELS, pixels)
                 .feed(CnnGraph.LABELS, labels)
                 .feed(CnnGraph.LEARNING_RATE, lr)
-                .feed(CnnGraph.TRAINING, training)
                 .addTarget(CnnGraph.TRAIN)
-                .fetch(CnnGraph.LOSS)
-                .fetch(CnnGraph.ACCURACY)
+                .fetch(CnnGraph.TRAIN_LOSS)
+                .fetch(CnnGraph.TRAIN_ACCURACY)
                 .run()) {
       return new StepResult(((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat());
     }

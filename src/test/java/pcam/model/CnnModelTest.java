@@ -77,6 +77,23 @@ class CnnModelTest {
   }
 
   @Test
+  void dropoutActsInTrainingStepsOnlyNeverInScoring() {
+    // lr 0 leaves the weights alone, so the training head and the inference head see the same ones.
+    try (CnnModel withDropout = CnnModel.create(small(Optimizer.SGD, Initializer.GLOROT_UNIFORM, 0, 0, true), Device.AUTO, 0);
+        CnnModel without = CnnModel.create(small(Optimizer.SGD, Initializer.GLOROT_UNIFORM, 0, 0, false), Device.AUTO, 0)) {
+      float[] scored = withDropout.predict(batch);
+      assertThat(withDropout.predict(batch)).containsExactly(scored);
+      float scoringLoss = withDropout.loss(batch);
+      float first = withDropout.trainStep(batch, 0f).loss();
+      float second = withDropout.trainStep(batch, 0f).loss();
+      assertThat(first).isNotEqualTo(scoringLoss);
+      assertThat(second).isNotEqualTo(first); // a fresh mask every step
+      assertThat(without.trainStep(batch, 0f).loss()).isCloseTo(without.loss(batch), within(1e-6f));
+      assertThat(withDropout.predict(batch)).containsExactly(scored);
+    }
+  }
+
+  @Test
   void l1AddsExactlyTheHandComputedPenalty() {
     // Penalty = l1 * sum|kernel| over every kernel (not biases); read the kernels back and recompute.
     ModelSpec plain = small(Optimizer.SGD, Initializer.GLOROT_UNIFORM, 0, 0, false);
