@@ -38,9 +38,9 @@ public record BenchResults(Map<String, Object> values) {
     }
     row(md, "**cnn3 train FLOP fraction** (batch " + values.get("e2e_train_batch") + ")", num("cnn3_train_flop_fraction"), "≥ 0.60");
     row(md, "end-to-end train cnn3 batch " + values.get("e2e_train_batch"),
-        num("e2e_train_img_s") + " vs " + num("e2e_train_graph_only_img_s") + " img/s graph-only", "loader + flips/rotation + step");
+        num("e2e_train_img_s") + " vs " + num("e2e_train_graph_only_img_s") + " img/s graph-only", "loader + flips + step (the training default)");
     row(md, "**e2e_train_ratio**", num("e2e_train_ratio"), "≥ 0.95");
-    row(md, "batch loader alone (flips + rotation, " + ((Map<?, ?>) values.get("settings")).get("loader_threads") + " thread(s))",
+    row(md, "batch loader alone (flips, " + ((Map<?, ?>) values.get("settings")).get("loader_threads") + " thread(s))",
         num("loader_only_img_s") + " img/s", "CPU it takes from TensorFlow when no core is idle");
     row(md, "end-to-end predict cnn3 SavedModel (" + values.get("e2e_predict_images") + " files)",
         num("e2e_predict_img_s") + " vs " + num("e2e_predict_graph_only_img_s") + " img/s graph-only", "decode + batch + predict");

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.DataSpec;
 import pcam.data.Datasets;
@@ -140,13 +141,13 @@ public final class BenchSuite {
     try (CnnModel cnn3 = CnnModel.create(ModelSpec.defaults(Architecture.CNN3, 1), device, settings.tfThreads())) {
       LOG.info("end-to-end train ...");
       Throughput.TrainResult train =
-          Throughput.train(cnn3, patches, headline, LeakCheck.STUDY_AUGMENTATION, settings.loaderThreads(), 4,
+          Throughput.train(cnn3, patches, headline, Augmentation.DEFAULT, settings.loaderThreads(), 4,
               1e-3f, plan(1536, headline, settings.quick() ? 1 : 3));
       r.put("e2e_train_batch", headline);
       r.put("e2e_train_img_s", round(train.endToEnd(), 1));
       r.put("e2e_train_graph_only_img_s", round(train.graphOnly(), 1));
       r.put("e2e_train_ratio", round(train.ratio(), 3));
-      r.put("loader_only_img_s", round(Throughput.loaderOnly(patches, headline, LeakCheck.STUDY_AUGMENTATION,
+      r.put("loader_only_img_s", round(Throughput.loaderOnly(patches, headline, Augmentation.DEFAULT,
           settings.loaderThreads(), settings.quick() ? 2 : 40), 0));
 
       LOG.info("end-to-end predict ...");

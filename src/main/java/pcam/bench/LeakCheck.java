@@ -16,7 +16,7 @@ import pcam.model.ModelSpec;
 public final class LeakCheck {
   public record Settings(Architecture architecture, int crop, int batchSize, long steps, int warmupSteps, int samples) {}
 
-  /** What {@code pcam train} applies by default: random flips and rotation within ±40°. */
+  /** The study's augmentation, flips and rotation within ±40°: the loader's heaviest path. */
   public static final Augmentation STUDY_AUGMENTATION = new Augmentation(true, true, 40);
 
   private LeakCheck() {}

@@ -6,9 +6,10 @@ import picocli.CommandLine.Option;
 
 /** Training-batch augmentation flags (mix in with {@code @Mixin}); validation is never augmented. */
 public final class AugmentOptions {
-  @Option(names = "--rotation", paramLabel = "DEG", defaultValue = "40",
+  @Option(names = "--rotation", paramLabel = "DEG", defaultValue = "0",
       description = "Rotate each training patch by a random angle in [-DEG, +DEG] degrees, edges filled with the"
-          + " nearest pixel (Keras rotation_range, fill_mode=nearest); 0 turns it off.")
+          + " nearest pixel (Keras rotation_range, fill_mode=nearest); 0 turns it off. The study used 40; on"
+          + " pcam-sample it slowed learning, so pcam's default is flips only.")
   private double rotation;
 
   @Option(names = "--no-hflip", description = "Do not flip training patches left-right at random.")

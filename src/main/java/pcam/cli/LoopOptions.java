@@ -31,7 +31,9 @@ public final class LoopOptions {
       description = "Continue RUNDIR from its last checkpoint, with its config.json (give no other options).")
   Path resume;
 
-  @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "constant", description = "constant | step | plateau | cosine")
+  @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "plateau",
+      description = "constant | step | plateau | cosine. plateau multiplies the rate by --lr-factor after --lr-patience"
+          + " epochs without a better validation AUC (Keras ReduceLROnPlateau).")
   private String lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",

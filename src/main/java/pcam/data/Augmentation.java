@@ -9,6 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  */
 public record Augmentation(boolean horizontalFlip, boolean verticalFlip, double maxRotationDegrees) {
   public static final Augmentation NONE = new Augmentation(false, false, 0);
+  /** {@code pcam train}'s default: random flips, no rotation. */
+  public static final Augmentation DEFAULT = new Augmentation(true, true, 0);
 
   public Augmentation {
     if (maxRotationDegrees < 0 || maxRotationDegrees > 180) {

@@ -122,7 +122,7 @@ public final class CnnGraph {
       variables.add(bias);
     }
 
-    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, null, null));
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, Map.of(), null));
     tf.withName(PROBABILITY).math.sigmoid(logits);
     Operand<TFloat32> penalty = tf.withName(REGULARIZATION).identity(regularization(tf, kernels, spec.l1(), spec.l2()));
     Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).identity(crossEntropy(tf, logits, labels));
@@ -154,7 +154,7 @@ public final class CnnGraph {
     return new Built(List.copyOf(variables));
   }
 
-  /** The layers on {@code x}; dropout only when {@code dropoutSeeds} is given (the training head). */
+  /** The layers on {@code x}; dropout only for the layers in {@code dropoutSeeds} (the training head). */
   private static Operand<TFloat32> forward(
       Ops tf, ModelSpec spec, Operand<TFloat32> x, Map<String, Weights> weights, Map<String, Long> dropoutSeeds,
       Operand<TInt64> step) {
@@ -166,7 +166,7 @@ public final class CnnGraph {
         x = scope.nn.relu(scope.nn.biasAdd(x, w.bias()));
       } else if (layer instanceof MaxPool) {
         x = maxPool2x2(scope, x);
-      } else if (layer instanceof Dropout dropout && dropoutSeeds != null && dropoutSeeds.containsKey(layer.name())) {
+      } else if (layer instanceof Dropout dropout && dropoutSeeds.containsKey(layer.name())) {
         x = dropout(scope, x, (float) dropout.rate(), step, dropoutSeeds.get(layer.name()));
       } else if (layer instanceof Flatten flatten) {
         x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));

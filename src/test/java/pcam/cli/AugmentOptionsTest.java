@@ -17,15 +17,15 @@ class AugmentOptionsTest {
   }
 
   @Test
-  void defaultsAreTheStudys() {
-    assertThat(parse()).isEqualTo(new Augmentation(true, true, 40));
+  void defaultsAreFlipsOnly() {
+    assertThat(parse()).isEqualTo(Augmentation.DEFAULT).isEqualTo(new Augmentation(true, true, 0));
   }
 
   @Test
   void flagsTurnPartsOff() {
-    assertThat(parse("--no-hflip")).isEqualTo(new Augmentation(false, true, 40));
-    assertThat(parse("--no-vflip", "--rotation", "0")).isEqualTo(new Augmentation(true, false, 0));
-    assertThat(parse("--no-hflip", "--no-vflip", "--rotation", "0").isNone()).isTrue();
+    assertThat(parse("--no-hflip", "--rotation", "40")).isEqualTo(new Augmentation(false, true, 40));
+    assertThat(parse("--no-vflip")).isEqualTo(new Augmentation(true, false, 0));
+    assertThat(parse("--no-hflip", "--no-vflip").isNone()).isTrue();
   }
 
   @Test
@@ -38,7 +38,7 @@ class AugmentOptionsTest {
   @Test
   void helpExplainsEachFlag() {
     String help = new CommandLine(new Probe()).getUsageMessage();
-    assertThat(help).contains("--rotation=DEG").contains("Default: 40").contains("--no-hflip").contains("--no-vflip");
+    assertThat(help).contains("--rotation=DEG").contains("Default: 0").contains("--no-hflip").contains("--no-vflip");
   }
 
   private static Augmentation parse(String... args) {

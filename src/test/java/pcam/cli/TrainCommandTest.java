@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
+import pcam.data.Augmentation;
+import pcam.model.Optimizer;
 import pcam.train.HistoryCsv;
+import pcam.train.LearningRateSchedule;
+import pcam.train.RunConfig;
 
 class TrainCommandTest {
   @TempDir Path dir;
@@ -36,6 +40,13 @@ class TrainCommandTest {
       String raw = new String(Files.readAllBytes(eventFile), java.nio.charset.StandardCharsets.ISO_8859_1);
       assertThat(raw).contains("validation/auc").contains("train/loss").contains("learning_rate");
     }
+    // The knobs left out take pcam's defaults, the ones measured to learn on the real sample.
+    RunConfig config = RunConfig.load(run);
+    assertThat(config.lrSchedule().kind()).isEqualTo(LearningRateSchedule.Kind.PLATEAU);
+    assertThat(config.augmentation()).isEqualTo(Augmentation.DEFAULT);
+    assertThat(config.lr()).isEqualTo(1e-3);
+    assertThat(config.optimizer()).isEqualTo(Optimizer.ADAM);
+    assertThat(config.batchSize()).isEqualTo(16);
     CliRun again = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
     assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(again.err()).contains("already holds a run");
