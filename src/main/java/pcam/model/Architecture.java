@@ -53,9 +53,13 @@ public enum Architecture {
     return defaultDenseDropout;
   }
 
-  /** The study's learning-rate lesson: the deeper net stalls at Adam 1e-3 and learns at 1e-4. */
+  /**
+   * Adam's rate. The study's lesson holds: cnn9 stalls at 1e-3 (reproduced on pcam-sample, seed 42:
+   * accuracy stuck at the 0.6 prior). It learns at the study's 1e-4 but slowly (validation AUC 0.870
+   * after 12 epochs), and at 3e-4 reaches 0.881 by epoch 10.
+   */
   public double defaultLearningRate() {
-    return this == CNN3 ? 1e-3 : 1e-4;
+    return this == CNN3 ? 1e-3 : 3e-4;
   }
 
   public static void checkCrop(int crop) {
