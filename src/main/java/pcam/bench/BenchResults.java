@@ -20,7 +20,7 @@ public record BenchResults(Map<String, Object> values) {
         "ImageIO only: " + num("decode_img_s_1_thread_imageio") + " img/s");
     row(md, "TIFF decode, " + values.get("decode_threads") + " threads", num("decode_img_s_all_threads") + " img/s", "");
     row(md, "TF float32 matmul " + values.get("matmul_n") + "²", num("matmul_gflops") + " GFLOP/s",
-        "best of the re-measurements; each FLOP fraction uses the one taken next to it");
+        "fastest product in the run; each FLOP fraction uses its own grid cell's ceiling");
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> flops = (Map<String, Map<String, Object>>) values.get("flops_per_image");
     for (var e : flops.entrySet()) {
@@ -34,7 +34,7 @@ public record BenchResults(Map<String, Object> values) {
       row(md, "graph-only " + g.get("model") + " batch " + g.get("batch"),
           String.format(Locale.ROOT, "train %s img/s (%s of matmul), infer %s img/s (%s)",
               g.get("train_img_s"), g.get("train_flop_fraction"), g.get("infer_img_s"), g.get("infer_flop_fraction")),
-          "matmul next to it: " + g.get("matmul_gflops") + " GFLOP/s");
+          "matmul in the same rounds: " + g.get("matmul_gflops") + " GFLOP/s");
     }
     row(md, "**cnn3 train FLOP fraction** (batch " + values.get("e2e_train_batch") + ")", num("cnn3_train_flop_fraction"), "≥ 0.60");
     row(md, "end-to-end train cnn3 batch " + values.get("e2e_train_batch"),
