@@ -181,7 +181,7 @@ public final class CnnGraph {
   }
 
   /** Batch mean of max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows. */
-  private static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labels) {
+  public static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labels) {
     Operand<TFloat32> perExample =
         tf.math.add(
             tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),

@@ -23,6 +23,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
+import pcam.model.CnnGraph;
 
 /**
  * Builds and exports, from Java, a small CNN SavedModel with exactly the signature contract a
@@ -87,9 +88,9 @@ public final class ContractFixture {
       Placeholder<TFloat32> learningRate =
           tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Operand<TFloat32> rate = variant == Variant.NO_LEARNING_RATE ? tf.constant(FIXED_LEARNING_RATE) : learningRate;
-      Op update = b.adamStep(binaryCrossEntropy(tf, logits, labels), rate);
+      Op update = b.adamStep(CnnGraph.crossEntropy(tf, logits, labels), rate);
       Ops afterUpdate = tf.withControlDependencies(List.of(update));
-      Operand<TFloat32> loss = afterUpdate.withName("loss").identity(binaryCrossEntropy(tf, logits, labels));
+      Operand<TFloat32> loss = afterUpdate.withName("loss").identity(CnnGraph.crossEntropy(tf, logits, labels));
       Operand<TFloat32> accuracy = afterUpdate.withName("accuracy").identity(accuracy(tf, probability, labels));
       if (variant != Variant.SCORE_ONLY) {
         Signature.Builder train =
@@ -110,15 +111,6 @@ public final class ContractFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Mean BCE from logits, the numerically stable form: max(z,0) - z*y + log(1 + exp(-|z|)). */
-  private static Operand<TFloat32> binaryCrossEntropy(Ops tf, Operand<TFloat32> z, Operand<TFloat32> y) {
-    Operand<TFloat32> perExample =
-        tf.math.add(
-            tf.math.sub(tf.nn.relu(z), tf.math.mul(z, y)),
-            tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(z)))));
-    return tf.math.mean(perExample, tf.constant(new int[] {0, 1}));
   }
 
   private static Operand<TFloat32> accuracy(Ops tf, Operand<TFloat32> probability, Operand<TFloat32> labels) {
