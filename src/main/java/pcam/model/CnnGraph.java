@@ -13,8 +13,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
 import pcam.model.Architecture.Conv;
 import pcam.model.Architecture.Dense;
@@ -56,6 +59,8 @@ public final class CnnGraph {
   public static final String STEP = "global_step";
 
   public static final int INPUT_SIZE = 96;
+  /** Dropout draws are 16-bit, so a rate is applied in steps of 1/65536. */
+  static final long DROPOUT_LEVELS = 1L << 16;
 
   /** The trainable variables (kernels and biases, in layer order). */
   public record Built(List<Variable<TFloat32>> variables) {
@@ -122,7 +127,7 @@ public final class CnnGraph {
       variables.add(bias);
     }
 
-    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, Map.of(), null));
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, Map.of(), null, false));
     tf.withName(PROBABILITY).math.sigmoid(logits);
     Operand<TFloat32> penalty = tf.withName(REGULARIZATION).identity(regularization(tf, kernels, spec.l1(), spec.l2()));
     Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).identity(crossEntropy(tf, logits, labels));
@@ -130,8 +135,7 @@ public final class CnnGraph {
 
     Ops training = tf.withSubScope("training");
     // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
-    Operand<TFloat32> trainLogits =
-        dropoutSeeds.isEmpty() ? logits : forward(training, spec, input, weights, dropoutSeeds, tf.identity(step));
+    Operand<TFloat32> trainLogits = forward(training, spec, input, weights, dropoutSeeds, tf.identity(step), true);
     Operand<TFloat32> trainLoss = tf.withName(TRAIN_LOSS).math.add(crossEntropy(training, trainLogits, labels), penalty);
     // sigmoid(x) >= 0.5 exactly when x >= 0.
     Operand<TFloat32> predicted = training.dtypes.cast(training.math.greaterEqual(trainLogits, training.constant(0f)), TFloat32.class);
@@ -154,14 +158,22 @@ public final class CnnGraph {
     return new Built(List.copyOf(variables));
   }
 
-  /** The layers on {@code x}; dropout only for the layers in {@code dropoutSeeds} (the training head). */
+  /**
+   * The layers on {@code x}; dropout only for the layers in {@code dropoutSeeds}. The training head
+   * computes conv-relu-pool as conv-pool-bias-relu, see {@link #convPoolBiasRelu}.
+   */
   private static Operand<TFloat32> forward(
       Ops tf, ModelSpec spec, Operand<TFloat32> x, Map<String, Weights> weights, Map<String, Long> dropoutSeeds,
-      Operand<TInt64> step) {
-    for (Layer layer : spec.layers()) {
+      Operand<TInt64> step, boolean training) {
+    List<Layer> layers = spec.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
       Ops scope = tf.withSubScope(layer.name());
       Weights w = weights.get(layer.name());
-      if (layer instanceof Conv) {
+      if (layer instanceof Conv && training && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool) {
+        x = convPoolBiasRelu(scope, x, w);
+        i++;
+      } else if (layer instanceof Conv) {
         x = scope.nn.conv2d(x, w.kernel(), List.of(1L, 1L, 1L, 1L), "VALID");
         x = scope.nn.relu(scope.nn.biasAdd(x, w.bias()));
       } else if (layer instanceof MaxPool) {
@@ -178,6 +190,19 @@ public final class CnnGraph {
       }
     }
     return x;
+  }
+
+  /**
+   * maxpool(relu(conv + b)) computed as relu(maxpool(conv) + b). Max-pooling commutes with adding
+   * a per-channel constant and with relu, so values and gradients are the same. Why: TF's C++ Relu
+   * gradient reads the Relu's input, which stops Grappler from fusing Relu into the convolution, and
+   * the bias gradient it then fuses into the filter gradient takes a slow oneDNN path. In this order
+   * bias, relu and their gradients run on the pooled map, 4x smaller. With the 16-bit dropout below,
+   * a cnn3 training step at batch 64 fell from 381 to 295 ms of summed op time.
+   */
+  private static Operand<TFloat32> convPoolBiasRelu(Ops tf, Operand<TFloat32> x, Weights w) {
+    Operand<TFloat32> pooled = maxPool2x2(tf, tf.nn.conv2d(x, w.kernel(), List.of(1L, 1L, 1L, 1L), "VALID"));
+    return tf.nn.relu(tf.nn.biasAdd(pooled, w.bias()));
   }
 
   /** Batch mean of max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows. */
@@ -197,14 +222,33 @@ public final class CnnGraph {
     return tf.slice(images, tf.constant(new int[] {0, offset, offset, 0}), tf.constant(new int[] {-1, crop, crop, 3}));
   }
 
-  /** Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate). */
-  private static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> step, long seed) {
+  /**
+   * Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate). The keep test reads 16
+   * random bits per unit, two per Philox word: float uniforms cost a whole word per unit, and the
+   * draws were a tenth of cnn3's training step. The rate is thus applied in steps of 2^-16, and the
+   * scale uses that exact keep probability so the expected activation is unchanged.
+   */
+  static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> step, long seed) {
+    int rank = x.shape().numDimensions();
+    long units = x.shape().get(rank - 1);
+    if (units % 2 != 0) {
+      throw new IllegalArgumentException("dropout needs an even number of units per position, got " + units);
+    }
+    Operand<TInt64> shape = tf.shape(x, TInt64.class);
+    Operand<TInt64> wordShape =
+        tf.concat(
+            List.of(tf.slice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {rank - 1})), tf.constant(new long[] {units / 2})),
+            tf.constant(0));
     Operand<TInt64> streamSeed = tf.stack(List.of(tf.constant(seed), step));
-    Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x, TInt64.class), streamSeed);
-    // floor(u + keep) is 1 with probability keep; the scale is folded into the mask so that the
-    // backward pass is a single multiply.
-    Operand<TFloat32> mask =
-        tf.math.mul(tf.math.floor(tf.math.add(uniform, tf.constant(1 - rate))), tf.constant(1 / (1 - rate)));
+    Operand<TInt32> words = tf.random.statelessRandomUniformFullInt(wordShape, streamSeed, TInt32.class);
+    Operand<TUint16> draws = tf.reshape(tf.bitcast(words, TUint16.class), shape);
+    long keepBelow = Math.max(1, Math.min(DROPOUT_LEVELS - 1, Math.round((1 - rate) * DROPOUT_LEVELS)));
+    Operand<TBool> keep;
+    try (TUint16 threshold = TUint16.scalarOf((short) keepBelow)) {
+      keep = tf.math.less(draws, tf.constantOf(threshold));
+    }
+    // The scale is folded into the mask so that the backward pass is a single multiply.
+    Operand<TFloat32> mask = tf.math.mul(tf.dtypes.cast(keep, TFloat32.class), tf.constant((float) DROPOUT_LEVELS / keepBelow));
     return tf.math.mul(x, mask);
   }
 
