@@ -66,10 +66,10 @@ public final class TrainCommand implements Runnable {
   @Option(names = "--dropout", negatable = true, defaultValue = "true", fallbackValue = "true", description = "The study's dropout layers.")
   private boolean dropout;
 
-  @Option(names = "--conv-dropout", paramLabel = "RATE", description = "Rate after each conv block. Default: 0.25 for cnn3, 0.3 for cnn9.")
+  @Option(names = "--conv-dropout", paramLabel = "RATE", description = "Rate after each conv block, applied in steps of 1/256 (0.3 acts as 0.3008). Default: 0.25 for cnn3, 0.3 for cnn9.")
   private Double convDropout;
 
-  @Option(names = "--dense-dropout", paramLabel = "RATE", description = "Rate after the 256-unit dense layer. Default: 0.25 for cnn3, 0.3 for cnn9.")
+  @Option(names = "--dense-dropout", paramLabel = "RATE", description = "Rate after the 256-unit dense layer, in steps of 1/256. Default: 0.25 for cnn3, 0.3 for cnn9.")
   private Double denseDropout;
 
   @Option(names = "--l1", paramLabel = "L1", defaultValue = "0", description = "L1 on kernels (Keras: l1 * sum|w|); the study's best was 0.001.")

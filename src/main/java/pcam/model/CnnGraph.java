@@ -17,7 +17,6 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
 import pcam.model.Architecture.Conv;
 import pcam.model.Architecture.Dense;
@@ -59,8 +58,8 @@ public final class CnnGraph {
   public static final String STEP = "global_step";
 
   public static final int INPUT_SIZE = 96;
-  /** Dropout draws are 16-bit, so a rate is applied in steps of 1/65536. */
-  static final long DROPOUT_LEVELS = 1L << 16;
+  /** Dropout draws are 8-bit, so a rate is applied in steps of 1/256. */
+  static final int DROPOUT_LEVELS = 256;
 
   /** The trainable variables (kernels and biases, in layer order). */
   public record Built(List<Variable<TFloat32>> variables) {
@@ -197,7 +196,7 @@ public final class CnnGraph {
    * a per-channel constant and with relu, so values and gradients are the same. Why: TF's C++ Relu
    * gradient reads the Relu's input, which stops Grappler from fusing Relu into the convolution, and
    * the bias gradient it then fuses into the filter gradient takes a slow oneDNN path. In this order
-   * bias, relu and their gradients run on the pooled map, 4x smaller. With the 16-bit dropout below,
+   * bias, relu and their gradients run on the pooled map, 4x smaller. With the 8-bit dropout draws below,
    * a cnn3 training step at batch 64 fell from 381 to 295 ms of summed op time.
    */
   private static Operand<TFloat32> convPoolBiasRelu(Ops tf, Operand<TFloat32> x, Weights w) {
@@ -223,33 +222,36 @@ public final class CnnGraph {
   }
 
   /**
-   * Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate). The keep test reads 16
-   * random bits per unit, two per Philox word: float uniforms cost a whole word per unit, and the
-   * draws were a tenth of cnn3's training step. The rate is thus applied in steps of 2^-16, and the
-   * scale uses that exact keep probability so the expected activation is unchanged.
+   * Inverted dropout: keep with probability 1-rate and scale by 1/(1-rate). The keep test reads 8
+   * random bits per unit, four per Philox word: float uniforms cost a whole word per unit, and the
+   * draws were a tenth of cnn3's training step. The rate is thus applied in steps of 1/256 (0.25
+   * exactly; 0.3 as 77/256 = 0.3008), and the scale uses that exact keep probability, so the
+   * expected activation is unchanged.
    */
   static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> step, long seed) {
     int rank = x.shape().numDimensions();
     long units = x.shape().get(rank - 1);
-    if (units % 2 != 0) {
-      throw new IllegalArgumentException("dropout needs an even number of units per position, got " + units);
+    if (units % 4 != 0) {
+      throw new IllegalArgumentException("dropout needs a multiple of 4 units per position, got " + units);
     }
     Operand<TInt64> shape = tf.shape(x, TInt64.class);
     Operand<TInt64> wordShape =
         tf.concat(
-            List.of(tf.slice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {rank - 1})), tf.constant(new long[] {units / 2})),
+            List.of(tf.slice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {rank - 1})), tf.constant(new long[] {units / 4})),
             tf.constant(0));
     Operand<TInt64> streamSeed = tf.stack(List.of(tf.constant(seed), step));
     Operand<TInt32> words = tf.random.statelessRandomUniformFullInt(wordShape, streamSeed, TInt32.class);
-    Operand<TUint16> draws = tf.reshape(tf.bitcast(words, TUint16.class), shape);
-    long keepBelow = Math.max(1, Math.min(DROPOUT_LEVELS - 1, Math.round((1 - rate) * DROPOUT_LEVELS)));
-    Operand<TBool> keep;
-    try (TUint16 threshold = TUint16.scalarOf((short) keepBelow)) {
-      keep = tf.math.less(draws, tf.constantOf(threshold));
-    }
+    Operand<TUint8> draws = tf.reshape(tf.bitcast(words, TUint8.class), shape);
+    int keepBelow = keepThreshold(rate);
+    Operand<TBool> keep = tf.math.less(draws, tf.constant((byte) keepBelow));
     // The scale is folded into the mask so that the backward pass is a single multiply.
     Operand<TFloat32> mask = tf.math.mul(tf.dtypes.cast(keep, TFloat32.class), tf.constant((float) DROPOUT_LEVELS / keepBelow));
     return tf.math.mul(x, mask);
+  }
+
+  /** A unit is kept when its 8-bit draw is below this: round((1 - rate) * 256), within 1..255. */
+  static int keepThreshold(double rate) {
+    return (int) Math.max(1, Math.min(DROPOUT_LEVELS - 1, Math.round((1 - rate) * DROPOUT_LEVELS)));
   }
 
   static Operand<TFloat32> regularization(Ops tf, List<Operand<TFloat32>> kernels, double l1, double l2) {

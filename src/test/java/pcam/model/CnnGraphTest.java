@@ -88,7 +88,8 @@ class CnnGraphTest {
   @Test
   void dropoutZeroesTheRateOfUnitsAndRescalesTheRestSoTheMeanIsKept() {
     float rate = 0.3f;
-    long keepBelow = Math.round((1 - rate) * CnnGraph.DROPOUT_LEVELS); // 45875 of 65536
+    int keepBelow = CnnGraph.keepThreshold(rate);
+    assertThat(keepBelow).isEqualTo(179); // 0.7 * 256 = 179.2: the rate acts as 77/256 = 0.3008
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       Operand<TFloat32> ones = tf.fill(tf.constant(new long[] {512, 10, 10, 64}), tf.constant(1f));
@@ -113,7 +114,7 @@ class CnnGraphTest {
         assertThat(dropped + kept).isEqualTo(a.length); // every unit is either dropped or scaled by exactly 1/keep
         assertThat(Arrays.equals(again, a)).as("same seed and step, same mask").isTrue();
         // 3.3M units: the binomial standard deviation of the dropped fraction is 0.00025.
-        assertThat((double) dropped / a.length).isCloseTo(1 - keepBelow / 65536.0, within(0.0015));
+        assertThat((double) dropped / a.length).isCloseTo(77 / 256.0, within(0.0015));
         assertThat(sum / a.length).isCloseTo(1.0, within(0.003));
         // Independent masks differ in 2 * 0.3 * 0.7 = 42% of the units.
         assertThat((double) differ / a.length).isCloseTo(0.42, within(0.005));
