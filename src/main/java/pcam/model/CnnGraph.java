@@ -197,8 +197,8 @@ public final class CnnGraph {
    * a per-channel constant and with relu, so values and gradients are the same. Why: TF's C++ Relu
    * gradient reads the Relu's input, which stops Grappler from fusing Relu into the convolution, and
    * the bias gradient it then fuses into the filter gradient takes a slow oneDNN path. In this order
-   * bias, relu and their gradients run on the pooled map, 4x smaller. With the 8-bit dropout draws below,
-   * a cnn3 training step at batch 64 fell from 381 to 295 ms of summed op time.
+   * bias, relu and their gradients run on the pooled map, 4x smaller. Together with cheaper dropout
+   * draws, a cnn3 training step at batch 64 fell from 381 to 295 ms of summed op time.
    */
   private static Operand<TFloat32> convPoolBiasRelu(Ops tf, Operand<TFloat32> x, Weights w) {
     Operand<TFloat32> pooled = maxPool2x2(tf, tf.nn.conv2d(x, w.kernel(), List.of(1L, 1L, 1L, 1L), "VALID"));
