@@ -90,11 +90,10 @@ public final class BenchSuite {
     r.put("decode_threads", cores);
     r.put("decode_img_s_all_threads", round(DecodeBench.imagesPerSecond(files, cores, rounds), 0));
 
-    // Each grid cell interleaves rounds of [ceiling, train, infer] and keeps the best of each, and
-    // its fractions use its own ceiling: on a shared machine the available FLOP/s changes from
-    // second to second, and a burst that hits only one of two figures skews their ratio.
+    // Each FLOP fraction pairs every model step with the matmul products timed right before and
+    // after it (PairedFraction): on a shared machine the available FLOP/s changes from second to
+    // second, and a burst that hits only one of two figures skews their ratio.
     int n = settings.quick() ? 512 : 2048;
-    int repeats = settings.quick() ? 3 : 10;
     r.put("matmul_n", n);
     List<Double> ceilings = new ArrayList<>();
 
@@ -109,41 +108,35 @@ public final class BenchSuite {
       long train = FlopCount.trainPerImage(spec.layers());
       flops.put(architecture.cliName(), Map.of("forward", forward, "train", train));
       boolean deep = architecture == Architecture.CNN9;
-      try (CnnModel model = CnnModel.create(spec, device, settings.tfThreads())) {
+      float learningRate = (float) architecture.defaultLearningRate();
+      try (CnnModel model = CnnModel.create(spec, device, settings.tfThreads());
+          MatmulBench ceiling = new MatmulBench(n, device.sessionConfig(settings.tfThreads()))) {
         for (int b : batches) {
           LOG.info("graph-only {} batch {} ...", architecture.cliName(), b);
           Batch batch = Throughput.firstBatch(patches, b);
-          double matmul = 0;
-          Throughput.Rate trainRate = Throughput.Rate.NONE;
-          Throughput.Rate inferRate = Throughput.Rate.NONE;
-          for (int round = 0; round < gridRounds; round++) {
-            matmul = Math.max(matmul, MatmulBench.gflops(n, repeats, device.sessionConfig(settings.tfThreads())));
-            trainRate = trainRate.best(Throughput.graphOnlyTrain(
-                model, batch, (float) architecture.defaultLearningRate(), plan(deep ? 384 : 1536, b, 1)));
-            inferRate = inferRate.best(Throughput.graphOnlyInfer(model, batch, plan(deep ? 1024 : 4096, b, 1)));
-          }
+          PairedFraction.Result trainRun = PairedFraction.measure(
+              ceiling, () -> model.trainStep(batch, learningRate), b, train, plan(deep ? 384 : 1536, b, gridRounds));
+          PairedFraction.Result inferRun = PairedFraction.measure(
+              ceiling, () -> model.predict(batch), b, forward, plan(deep ? 1024 : 4096, b, gridRounds));
+          double matmul = Math.max(trainRun.fastestProductGflops(), inferRun.fastestProductGflops());
           ceilings.add(matmul);
-          // The ceiling is the fastest single product, so the model's FLOP rate is its fastest single
-          // step: a peak against a peak. The best round's mean against that peak is also kept; under
-          // bursty load it is far lower, since a 5 s round rarely escapes a burst that a 70 ms
-          // product can.
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("model", architecture.cliName());
           row.put("batch", b);
           row.put("matmul_gflops", round(matmul, 1));
-          row.put("train_img_s", round(trainRate.imagesPerSecond(), 1));
-          row.put("train_peak_img_s", round(trainRate.peakImagesPerSecond(), 1));
-          row.put("infer_img_s", round(inferRate.imagesPerSecond(), 1));
-          row.put("infer_peak_img_s", round(inferRate.peakImagesPerSecond(), 1));
-          row.put("train_gflops", round(trainRate.peakImagesPerSecond() * train / 1e9, 1));
-          row.put("infer_gflops", round(inferRate.peakImagesPerSecond() * forward / 1e9, 1));
-          row.put("train_flop_fraction", round(trainRate.peakImagesPerSecond() * train / 1e9 / matmul, 3));
-          row.put("train_mean_flop_fraction", round(trainRate.imagesPerSecond() * train / 1e9 / matmul, 3));
-          row.put("infer_flop_fraction", round(inferRate.peakImagesPerSecond() * forward / 1e9 / matmul, 3));
+          row.put("train_img_s", round(trainRun.imagesPerSecond(), 1));
+          row.put("infer_img_s", round(inferRun.imagesPerSecond(), 1));
+          row.put("train_gflops", round(trainRun.imagesPerSecond() * train / 1e9, 1));
+          row.put("infer_gflops", round(inferRun.imagesPerSecond() * forward / 1e9, 1));
+          row.put("train_flop_fraction", round(trainRun.flopFraction(), 3));
+          row.put("infer_flop_fraction", round(inferRun.flopFraction(), 3));
+          // The best round's mean against the cell's fastest product: the lower bound reported
+          // before the pairing, kept so the two can be compared.
+          row.put("train_flop_fraction_vs_fastest_product", round(trainRun.imagesPerSecond() * train / 1e9 / matmul, 3));
           grid.add(row);
           if (!deep && b == headline) {
             r.put("cnn3_train_flop_fraction", row.get("train_flop_fraction"));
-            r.put("cnn3_train_mean_flop_fraction", row.get("train_mean_flop_fraction"));
+            r.put("cnn3_train_flop_fraction_vs_fastest_product", row.get("train_flop_fraction_vs_fastest_product"));
           }
         }
       }
@@ -185,8 +178,8 @@ public final class BenchSuite {
       Optional<Map<String, Double>> djl = DjlBridge.measure(headline, djlPlan);
       if (djl.isPresent()) {
         // pcam re-measured right next to the peer, with the same plan, so both see the same load.
-        double pcamTrain = Throughput.graphOnlyTrain(cnn3, batch, 1e-3f, djlPlan).imagesPerSecond();
-        double pcamInfer = Throughput.graphOnlyInfer(cnn3, batch, djlPlan).imagesPerSecond();
+        double pcamTrain = Throughput.graphOnlyTrain(cnn3, batch, 1e-3f, djlPlan);
+        double pcamInfer = Throughput.graphOnlyInfer(cnn3, batch, djlPlan);
         r.put("djl_params", djl.get().get("params").longValue());
         r.put("djl_train_img_s", round(djl.get().get("train_img_s"), 1));
         r.put("djl_infer_img_s", round(djl.get().get("infer_img_s"), 1));

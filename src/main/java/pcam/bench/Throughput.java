@@ -12,8 +12,6 @@ import pcam.model.CnnModel;
  * augmentation over in-memory patches, as the trainer does. Every figure is the best of {@code
  * rounds} timed rounds after a warm-up; best-of filters out bursts of load from other processes,
  * and the modes compared are measured in alternating rounds so slower phases hit both alike.
- * Graph-only figures also keep the fastest single step, the estimator that {@link MatmulBench}'s
- * ceiling uses, so that a FLOP fraction compares a peak with a peak.
  */
 public final class Throughput {
   /** Steps per timed round, warm-up steps, and rounds. */
@@ -31,16 +29,6 @@ public final class Throughput {
     }
   }
 
-  /** The best round's mean rate, and the rate of the fastest single step, in images per second. */
-  public record Rate(double imagesPerSecond, double peakImagesPerSecond) {
-    public static final Rate NONE = new Rate(0, 0);
-
-    /** Each figure's best of the two, for a figure kept over several rounds. */
-    public Rate best(Rate other) {
-      return new Rate(Math.max(imagesPerSecond, other.imagesPerSecond), Math.max(peakImagesPerSecond, other.peakImagesPerSecond));
-    }
-  }
-
   public record TrainResult(double graphOnly, double endToEnd) {
     public double ratio() {
       return endToEnd / graphOnly;
@@ -49,11 +37,11 @@ public final class Throughput {
 
   private Throughput() {}
 
-  public static Rate graphOnlyTrain(CnnModel model, Batch batch, float learningRate, Plan plan) {
+  public static double graphOnlyTrain(CnnModel model, Batch batch, float learningRate, Plan plan) {
     return best(plan, batch.count(), () -> model.trainStep(batch, learningRate));
   }
 
-  public static Rate graphOnlyInfer(CnnModel model, Batch batch, Plan plan) {
+  public static double graphOnlyInfer(CnnModel model, Batch batch, Plan plan) {
     return best(plan, batch.count(), () -> model.predict(batch));
   }
 
@@ -119,22 +107,15 @@ public final class Throughput {
     }
   }
 
-  static Rate best(Plan plan, int imagesPerStep, Runnable step) {
+  private static double best(Plan plan, int imagesPerStep, Runnable step) {
     for (int i = 0; i < plan.warmup(); i++) {
       step.run();
     }
-    double bestMean = 0;
-    long fastestStep = Long.MAX_VALUE;
+    double best = 0;
     for (int round = 0; round < plan.rounds(); round++) {
-      long start = System.nanoTime();
-      for (int i = 0; i < plan.steps(); i++) {
-        long stepStart = System.nanoTime();
-        step.run();
-        fastestStep = Math.min(fastestStep, System.nanoTime() - stepStart);
-      }
-      bestMean = Math.max(bestMean, (double) plan.steps() * imagesPerStep / ((System.nanoTime() - start) / 1e9));
+      best = Math.max(best, timed(plan.steps(), imagesPerStep, step));
     }
-    return new Rate(bestMean, imagesPerStep / (fastestStep / 1e9));
+    return best;
   }
 
   private static double timed(int steps, int imagesPerStep, Runnable step) {
