@@ -117,7 +117,7 @@ public final class BenchSuite {
           PairedFraction.Result trainRun = PairedFraction.measure(
               ceiling, () -> model.trainStep(batch, learningRate), b, train, plan(deep ? 384 : 1536, b, gridRounds));
           PairedFraction.Result inferRun = PairedFraction.measure(
-              ceiling, () -> model.predict(batch), b, forward, plan(deep ? 1024 : 4096, b, gridRounds));
+              ceiling, () -> model.predict(batch), b, forward, plan(deep ? 512 : 2048, b, gridRounds));
           double matmul = Math.max(trainRun.fastestProductGflops(), inferRun.fastestProductGflops());
           ceilings.add(matmul);
           Map<String, Object> row = new LinkedHashMap<>();

@@ -34,7 +34,8 @@ class PairedFractionTest {
         sleep(10);
       }, 4, 1_000_000L, new Throughput.Plan(3, 1, 2));
 
-      assertThat(steps[0]).isEqualTo(1 + 2 * 3);
+      // One warm-up step, then per round 3 timed steps, each after an untimed one.
+      assertThat(steps[0]).isEqualTo(1 + 2 * 3 * 2);
       // A sleep lasts at least as long as asked: at most 4 images per 10 ms.
       assertThat(result.imagesPerSecond()).isPositive().isLessThanOrEqualTo(400);
       assertThat(result.fastestProductGflops()).isPositive();
