@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Every benchmark in one run (decode, matmul ceiling, graph-only cnn3/cnn9 and FLOP fractions, end-to-end"
           + " train and predict, DJL peer, load memory, 10k-step leak check). Writes bench.json and bench.md to --out"
-          + " and prints the table. The DJL peer runs only when built with -Pdjl (scripts/bench.sh)."
+          + " and prints the table. A FLOP fraction is the median, over steps, of a step's FLOP rate divided by the"
+          + " rate of the matmul products timed right before and after it, so that a machine whose speed shifts"
+          + " affects both alike. The DJL peer runs only when built with -Pdjl (scripts/bench.sh)."
     })
 public final class BenchAllCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
