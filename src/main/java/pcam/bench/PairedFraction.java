@@ -32,7 +32,7 @@ final class PairedFraction {
       step.run();
     }
     double bestMean = 0;
-    List<Double> ratios = new ArrayList<>();
+    List<Double> allRatios = new ArrayList<>();
     double fastestProduct = 0;
     for (int round = 0; round < plan.rounds(); round++) {
       double[] products = new double[plan.steps() + 1];
@@ -48,10 +48,10 @@ final class PairedFraction {
       bestMean = Math.max(bestMean, plan.steps() * imagesPerStep / Arrays.stream(stepSeconds).sum());
       fastestProduct = Math.max(fastestProduct, Arrays.stream(products).max().orElseThrow());
       for (double ratio : ratios(products, stepSeconds, (double) imagesPerStep * flopsPerImage)) {
-        ratios.add(ratio);
+        allRatios.add(ratio);
       }
     }
-    return new Result(bestMean, median(ratios), fastestProduct);
+    return new Result(bestMean, median(allRatios), fastestProduct);
   }
 
   private static double secondOfTwo(MatmulBench ceiling) {
