@@ -26,9 +26,19 @@ public final class MatmulBench implements AutoCloseable {
     Variable<TFloat32> a = tf.variable(tf.random.randomUniform(tf.constant(new long[] {n, n}), TFloat32.class));
     Variable<TFloat32> b = tf.variable(tf.random.randomUniform(tf.constant(new long[] {n, n}), TFloat32.class));
     checksum = tf.reduceSum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
-    session = new Session(graph, config);
-    session.initialize();
-    gflops(); // primitive creation and first-touch pages stay out of every timed product
+    try {
+      session = new Session(graph, config);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+    try {
+      session.initialize();
+      gflops(); // primitive creation and first-touch pages stay out of every timed product
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The FLOP rate of one product, timed now. */
