@@ -2,24 +2,17 @@ package pcam.cli;
 
 import java.nio.file.Path;
 import pcam.data.DataSpec;
+import pcam.data.SourceSpec;
 import pcam.util.InputException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The dataset flags shared by every command that loads labelled patches (mix in with
- * {@code @Mixin}). {@link #toSpec()} validates them and builds the {@link DataSpec}.
+ * {@code @Mixin}): where ({@link SourceOptions}) and how to cut it. {@link #toSpec()} validates them and builds the {@link DataSpec}.
  */
 public final class DataOptions {
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Kaggle layout: DIR/train_labels.csv and DIR/train/<id>.tif. Or give --labels and --images.")
-  private Path data;
-
-  @Option(names = "--labels", paramLabel = "CSV",
-      description = "An id,label CSV (label 0 or 1), with --images, instead of --data.")
-  private Path labels;
-
-  @Option(names = "--images", paramLabel = "DIR", description = "The folder of <id>.tif patches for --labels.")
-  private Path images;
+  @Mixin private SourceOptions source = new SourceOptions();
 
   @Option(names = "--limit", paramLabel = "N",
       description = "Use only the first N rows of the CSV, as the study did (same data every run). Default: all.")
@@ -61,22 +54,9 @@ public final class DataOptions {
 
   /** The validated spec; an {@link InputException} naming the flag if a value is unusable. */
   public DataSpec toSpec() {
-    Path labelsCsv;
-    Path imagesDir;
-    if (data != null) {
-      if (labels != null || images != null) {
-        throw new InputException("give either --data DIR or --labels CSV with --images DIR, not both");
-      }
-      labelsCsv = data.resolve("train_labels.csv");
-      imagesDir = data.resolve("train");
-    } else if (labels != null && images != null) {
-      labelsCsv = labels;
-      imagesDir = images;
-    } else if (labels == null && images == null) {
-      throw new InputException("no dataset given: use --data DIR (Kaggle layout) or --labels CSV with --images DIR");
-    } else {
-      throw new InputException(labels == null ? "--images needs --labels CSV" : "--labels needs --images DIR");
-    }
+    SourceSpec source = this.source.labelledSource();
+    Path labelsFile = source.labels();
+    Path imagesPath = source.images();
     if (limit != null && limit < 1) {
       throw new InputException("--limit must be at least 1, got " + limit);
     }
@@ -92,7 +72,7 @@ public final class DataOptions {
       throw new InputException("--dark-threshold (" + darkThreshold + ") must not exceed --bright-threshold ("
           + brightThreshold + ")");
     }
-    return new DataSpec(labelsCsv, imagesDir, limit, sample, valFraction, seed, darkThreshold, brightThreshold,
+    return new DataSpec(labelsFile, imagesPath, limit, sample, valFraction, seed, darkThreshold, brightThreshold,
         skipMissing, skipBad, !noCache);
   }
 

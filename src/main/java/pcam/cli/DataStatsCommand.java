@@ -58,7 +58,7 @@ public final class DataStatsCommand implements Callable<Integer> {
     }
     AtomicFiles.requireCreatable(sheet != null ? sheet : out, sheet != null ? "--sheet" : "--out");
     // Stats counts problems instead of stopping at the first one.
-    DataSpec dataSpec = new DataSpec(given.labelsCsv(), given.imagesDir(), given.limit(), given.sample(),
+    DataSpec dataSpec = new DataSpec(given.labels(), given.images(), given.limit(), given.sample(),
         given.valFraction(), given.seed(), given.darkThreshold(), given.brightThreshold(), true, true, given.cache());
     Datasets.Loaded loaded = Datasets.load(dataSpec);
     Datasets.LoadReport report = loaded.report();
@@ -66,8 +66,8 @@ public final class DataStatsCommand implements Callable<Integer> {
     ContactSheet.write(png, ContactSheet.rowsByClass(loaded.patches(), perClass), PatchReader.SIZE, PatchReader.SIZE);
 
     PrintWriter w = spec.commandLine().getOut();
-    w.printf("labels      %s%n", dataSpec.labelsCsv());
-    w.printf("images      %s%n", dataSpec.imagesDir());
+    w.printf("labels      %s%n", dataSpec.labels());
+    w.printf("images      %s%n", dataSpec.images());
     w.printf("csv rows    %s%n", report.inCsv());
     if (dataSpec.limit() != null) {
       w.printf("limit       first %d rows: %s%n", dataSpec.limit(), report.afterLimit());

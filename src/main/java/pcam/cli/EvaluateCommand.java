@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.data.DataSpec;
 import pcam.data.Datasets;
-import pcam.data.LabelsCsv;
+import pcam.data.PatchSource;
 import pcam.data.PatchSet;
 import pcam.eval.Charts;
 import pcam.eval.EvaluationMetrics;
@@ -34,13 +35,16 @@ import pcam.util.InputException;
       "Score a labelled set and write metrics.json (auc, accuracy, loss, n, confusion, threshold), "
           + "predictions.csv (id,label,probability), roc.png, confusion.png and report.html into --out.",
       "",
-      "--split all (the default) streams every row of the labels CSV (after --limit), as predict does: "
-          + "memory stays bounded and nothing is cleaned away. --split validation or train loads the data "
+      "--subset all (the default) streams every row of the labels (after --limit), as predict does: "
+          + "memory stays bounded and nothing is cleaned away. --subset validation or train loads the data "
           + "as train does (cleaning, --sample, the stratified --val-fraction split with --seed) and scores "
-          + "that part, so with train's data flags it is exactly the run's validation set."
+          + "that part, so with train's data flags it is exactly the run's validation set.",
+      "",
+      "With PCam's HDF5 files, --split picks the file (e.g. --data DIR --split test); predictions.csv is keyed by "
+          + "row index and gets wsi, coord_y and coord_x when the split's *_meta.csv sits beside it."
     })
 public final class EvaluateCommand implements Callable<Integer> {
-  enum Split { all, validation, train }
+  enum Subset { all, validation, train }
 
   @Spec private CommandSpec spec;
 
@@ -51,8 +55,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin private DataOptions data;
 
-  @Option(names = "--split", defaultValue = "all", description = "all, validation or train (see above).")
-  private Split split;
+  @Option(names = "--subset", defaultValue = "all", description = "${COMPLETION-CANDIDATES} (see above).")
+  private Subset subset;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: M/evaluation for a run directory, else ./evaluation.")
   private Path out;
@@ -66,8 +70,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (threshold < 0 || threshold > 1) {
       throw new InputException("--threshold must be within [0,1], got " + threshold);
     }
-    if (split != Split.all && dataSpec.valFraction() == 0) {
-      throw new InputException("--split " + split + " needs --val-fraction > 0");
+    if (subset != Subset.all && dataSpec.valFraction() == 0) {
+      throw new InputException("--subset " + subset + " needs --val-fraction > 0");
     }
     Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
     Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
@@ -78,17 +82,31 @@ public final class EvaluateCommand implements Callable<Integer> {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
+    PatchSource.Meta meta = null;
     try (SavedModelScorer scorer = ModelArgument.open(model)) {
       Predictor predictor = new Predictor(scorer, options);
-      if (split == Split.all) {
-        Labels truth = readLabels(dataSpec);
-        Predictor.Predictions p = predictor.predict(dataSpec.imagesDir(), truth.ids());
-        scored = new LabelledPredictions(p.ids(), truth.labelsOf(p.ids()), p.probabilities());
-        skipped = p.skipped();
-        imagesPerSecond = p.imagesPerSecond();
+      if (subset == Subset.all) {
+        try (PatchSource source = dataSpec.source().open()) {
+          if (!source.labelled()) {
+            throw new InputException(source.describe() + ": no labels to evaluate against; give --labels");
+          }
+          Predictor.Predictions p = predictor.predict(source, rowsToScore(source, dataSpec));
+          Map<String, Integer> rowOf = new HashMap<>();
+          for (int i = 0; i < source.size(); i++) {
+            rowOf.put(source.ids().get(i), i);
+          }
+          float[] labels = new float[p.ids().size()];
+          for (int i = 0; i < labels.length; i++) {
+            labels[i] = source.label(rowOf.get(p.ids().get(i)));
+          }
+          scored = new LabelledPredictions(p.ids(), labels, p.probabilities());
+          meta = source.meta().orElse(null);
+          skipped = p.skipped();
+          imagesPerSecond = p.imagesPerSecond();
+        }
       } else {
         Datasets.Split parts = Datasets.loadSplit(dataSpec);
-        PatchSet set = split == Split.validation ? parts.validation() : parts.train();
+        PatchSet set = subset == Subset.validation ? parts.validation() : parts.train();
         Predictor.Predictions p = predictor.predict(set);
         float[] labels = new float[set.size()];
         for (int i = 0; i < labels.length; i++) {
@@ -100,7 +118,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
     }
     EvaluationMetrics metrics = scored.metrics(threshold);
-    scored.write(dir.resolve(LabelledPredictions.FILE));
+    scored.write(dir.resolve(LabelledPredictions.FILE), meta);
     metrics.write(dir.resolve("metrics.json"));
     Charts.roc(scored.probabilities(), scored.labels(), dir.resolve(RunReport.ROC_PNG));
     Charts.confusion(metrics.confusion(), threshold, dir.resolve(RunReport.CONFUSION_PNG));
@@ -115,32 +133,18 @@ public final class EvaluateCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private record Labels(List<String> ids, Map<String, Float> byId) {
-    float[] labelsOf(List<String> scoredIds) {
-      float[] labels = new float[scoredIds.size()];
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] = byId.get(scoredIds.get(i));
-      }
-      return labels;
+  /** The rows after --limit; rows without an image fail, or are dropped with --skip-missing. */
+  private static int[] rowsToScore(PatchSource source, DataSpec spec) {
+    int n = spec.limit() != null ? Math.min(spec.limit(), source.size()) : source.size();
+    int[] rows = IntStream.range(0, n).filter(source::present).toArray();
+    if (rows.length < n && !spec.skipMissing()) {
+      int first = IntStream.range(0, n).filter(i -> !source.present(i)).findFirst().orElseThrow();
+      throw new InputException(spec.labels() + ": " + (n - rows.length) + " of " + n + " ids have no image in "
+          + source.describe() + " (first: " + source.nameOf(first) + "); --skip-missing scores the rest");
     }
-  }
-
-  /** The CSV's rows after --limit; ids without an image fail, or are dropped with --skip-missing. */
-  private static Labels readLabels(DataSpec spec) {
-    List<LabelsCsv.Row> rows = LabelsCsv.readLabels(spec.labelsCsv());
-    if (spec.limit() != null && spec.limit() < rows.size()) {
-      rows = rows.subList(0, spec.limit());
+    if (rows.length == 0) {
+      throw new InputException(spec.labels() + ": no rows to score");
     }
-    if (spec.skipMissing()) {
-      rows = rows.stream().filter(r -> Files.isRegularFile(spec.imagesDir().resolve(r.id() + ".tif"))).toList();
-    }
-    if (rows.isEmpty()) {
-      throw new InputException(spec.labelsCsv() + ": no rows to score");
-    }
-    List<String> ids = rows.stream().map(LabelsCsv.Row::id).toList();
-    Predictor.requireImages(spec.imagesDir(), ids, spec.labelsCsv());
-    Map<String, Float> byId = new HashMap<>();
-    rows.forEach(r -> byId.put(r.id(), (float) r.label()));
-    return new Labels(ids, byId);
+    return rows;
   }
 }

@@ -10,6 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import pcam.data.PatchSource;
+import pcam.data.SourceSpec;
 import pcam.eval.Predictor;
 import pcam.eval.Submission;
 import pcam.model.SavedModelScorer;
@@ -34,10 +36,9 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
   private Path model;
 
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.tif patches (Kaggle test/).")
-  private Path images;
+  @Mixin private SourceOptions source;
 
-  @Option(names = "--ids", paramLabel = "CSV", description = "CSV with an id column (Kaggle sample_submission.csv): rows in its order, every id must have an image. Default: every *.tif of --images, sorted.")
+  @Option(names = "--ids", paramLabel = "CSV", description = "For a folder of .tif: a CSV with an id column (Kaggle sample_submission.csv): rows in its order, every id must have an image. Default: every *.tif of --images, sorted (--data DIR: DIR/test with DIR/sample_submission.csv when present).")
   private Path ids;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Submission CSV to write (replaced if it exists).")
@@ -50,10 +51,18 @@ public final class PredictCommand implements Callable<Integer> {
     }
     AtomicFiles.requireCreatable(out, "--out");
     Predictor.Options options = scoring.toOptions();
-    List<String> idList = Predictor.listIds(images, ids);
+    SourceSpec where = source.scoringSource();
+    if (ids != null) {
+      if (where.isHdf5()) {
+        throw new InputException("--ids applies to a folder of .tif; an HDF5 file is scored by row index");
+      }
+      where = new SourceSpec(where.images(), null, ids);
+    }
+    List<String> idList;
     Predictor.Predictions predictions;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
-      predictions = new Predictor(scorer, options).predict(images, idList);
+    try (PatchSource patches = where.open(); SavedModelScorer scorer = ModelArgument.open(model)) {
+      idList = patches.ids();
+      predictions = new Predictor(scorer, options).predict(patches, null);
     }
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
     spec.commandLine().getOut().printf(Locale.ROOT,

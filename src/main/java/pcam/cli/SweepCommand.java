@@ -35,7 +35,8 @@ import pcam.util.InputException;
 public final class SweepCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Kaggle layout, as for train.")
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Kaggle or PCam HDF5 layout, as for train. Other data flags (--split, --images, --labels, ...) pass through to train.")
   private Path data;
 
   @Option(names = "--out", required = true, paramLabel = "SWEEPDIR", description = "Sweep folder; one run directory per cell.")
@@ -79,7 +80,10 @@ public final class SweepCommand implements Callable<Integer> {
     if (resume) {
       args.addAll(List.of("--resume", runDir.toString()));
     } else {
-      args.addAll(List.of("--data", data.toString(), "--out", runDir.toString()));
+      if (data != null) {
+        args.addAll(List.of("--data", data.toString()));
+      }
+      args.addAll(List.of("--out", runDir.toString()));
       args.addAll(trainArgs);
       cell.params().forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     }

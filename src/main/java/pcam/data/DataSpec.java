@@ -1,14 +1,15 @@
 package pcam.data;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.nio.file.Path;
 
 /**
  * Where a labelled dataset lives and how to cut it, as given on the command line. Flows one way:
  * CLI -> this record -> {@link Datasets}.
  *
- * @param labelsCsv {@code id,label} CSV (Kaggle train_labels.csv)
- * @param imagesDir folder of {@code <id>.tif}
- * @param limit take the first N rows of the CSV, as the study did; null for all
+ * @param labels {@code id,label} CSV (Kaggle train_labels.csv), or PCam's {@code *_y.h5}
+ * @param images folder of {@code <id>.tif}, or PCam's {@code *_x.h5}; see {@link SourceSpec}
+ * @param limit take the first N rows, as the study did; null for all
  * @param sample take a random stratified subset of N rows (after cleaning); null for all
  * @param valFraction fraction held out, stratified, for validation (0 for none)
  * @param seed seed for sampling and splitting
@@ -21,8 +22,8 @@ import java.nio.file.Path;
  * @param cache keep a decoded copy on disk so the next load of the same files is fast
  */
 public record DataSpec(
-    Path labelsCsv,
-    Path imagesDir,
+    @JsonAlias("labelsCsv") Path labels,
+    @JsonAlias("imagesDir") Path images,
     Integer limit,
     Integer sample,
     double valFraction,
@@ -41,5 +42,15 @@ public record DataSpec(
     return new DataSpec(
         dir.resolve("train_labels.csv"), dir.resolve("train"), null, null, valFraction, seed,
         DEFAULT_DARK_THRESHOLD, DEFAULT_BRIGHT_THRESHOLD, false, false, true);
+  }
+
+  public SourceSpec source() {
+    return new SourceSpec(images, labels, null);
+  }
+
+  /** The same cut with the cache on or off. */
+  public DataSpec withCache(boolean on) {
+    return new DataSpec(labels, images, limit, sample, valFraction, seed, darkThreshold, brightThreshold, skipMissing,
+        skipBad, on);
   }
 }

@@ -1,22 +1,16 @@
 package pcam.data;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.BadPatchException.Problem;
 import pcam.data.PatchDecoder.BadPatch;
 import pcam.data.PatchDecoder.Decoded;
-import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
 /**
@@ -27,7 +21,6 @@ import pcam.util.InputException;
  */
 public final class Datasets {
   private static final Logger LOG = LoggerFactory.getLogger(Datasets.class);
-  private static final String EXTENSION = ".tif";
   /** How many ids or file names an error message lists before "...". */
   private static final int SHOWN = 5;
 
@@ -42,9 +35,12 @@ public final class Datasets {
       return new ClassCounts(set.count(0), set.count(1));
     }
 
-    static ClassCounts of(List<LabelsCsv.Row> rows) {
-      int positives = (int) rows.stream().filter(r -> r.label() == 1).count();
-      return new ClassCounts(rows.size() - positives, positives);
+    static ClassCounts of(PatchSource source, int[] rows) {
+      int positives = 0;
+      for (int row : rows) {
+        positives += source.label(row) == 1 ? 1 : 0;
+      }
+      return new ClassCounts(rows.length - positives, positives);
     }
 
     public int total() {
@@ -90,44 +86,56 @@ public final class Datasets {
 
   /** Reads, cleans and subsets the dataset, with the report of each step. */
   public static Loaded load(DataSpec spec) {
-    List<LabelsCsv.Row> rows = LabelsCsv.readLabels(spec.labelsCsv());
-    if (rows.isEmpty()) {
-      throw new InputException(spec.labelsCsv() + ": no rows after the header");
+    try (PatchSource source = spec.source().open()) {
+      if (!source.labelled()) {
+        throw new InputException(source.describe() + ": no labels; give --labels (a CSV, or PCam's *_y.h5)");
+      }
+      return load(source, spec);
     }
-    ClassCounts inCsv = ClassCounts.of(rows);
-    LOG.info("labels {}: {}", spec.labelsCsv(), inCsv);
-    if (spec.limit() != null && spec.limit() < rows.size()) {
-      rows = rows.subList(0, spec.limit());
-      LOG.info("limit: first {} rows: {}", spec.limit(), ClassCounts.of(rows));
-    }
-    ClassCounts afterLimit = ClassCounts.of(rows);
+  }
 
-    Set<String> present = listImages(spec.imagesDir());
-    List<String> missing = rows.stream().map(LabelsCsv.Row::id).filter(id -> !present.contains(id + EXTENSION)).toList();
-    if (!missing.isEmpty()) {
-      String what = missing.size() + " of " + rows.size() + " ids in " + spec.labelsCsv() + " have no image in "
-          + spec.imagesDir() + " (first: " + firstFew(missing) + ")";
+  private static Loaded load(PatchSource source, DataSpec spec) {
+    int total = source.size();
+    if (total == 0) {
+      throw new InputException(source.describe() + ": no patches");
+    }
+    ClassCounts inCsv = ClassCounts.of(source, range(total));
+    LOG.info("labels {}: {}", spec.labels(), inCsv);
+    int[] rows = range(total);
+    if (spec.limit() != null && spec.limit() < total) {
+      rows = range(spec.limit());
+      LOG.info("limit: first {} rows: {}", spec.limit(), ClassCounts.of(source, rows));
+    }
+    ClassCounts afterLimit = ClassCounts.of(source, rows);
+
+    List<String> missing = new ArrayList<>();
+    int[] present = Arrays.stream(rows).filter(source::present).toArray();
+    if (present.length < rows.length) {
+      Arrays.stream(rows).filter(r -> !source.present(r)).forEach(r -> missing.add(source.ids().get(r)));
+      String what = missing.size() + " of " + rows.length + " ids in " + spec.labels() + " have no image in "
+          + source.describe() + " (first: " + firstFew(missing) + ")";
       if (!spec.skipMissing()) {
         throw new InputException(what + "; --skip-missing loads the rest");
       }
-      if (missing.size() == rows.size()) {
+      if (present.length == 0) {
         throw new InputException(what + "; none is left to load");
       }
       LOG.warn("skipping missing images: {}", what);
-      Set<String> gone = new HashSet<>(missing);
-      rows = rows.stream().filter(r -> !gone.contains(r.id())).toList();
+      rows = present;
     }
 
-    List<String> ids = rows.stream().map(LabelsCsv.Row::id).toList();
-    Decoded decoded = decode(spec.imagesDir(), ids, !spec.skipBad(), spec.cache());
-    List<BadImage> bad = decoded.bad().stream().map(b -> new BadImage(ids.get(b.index()), b.problem(), b.detail())).toList();
+    Decoded decoded = decode(source, rows, !spec.skipBad(), spec.cache());
+    int[] loadedRows = rows;
+    List<BadImage> bad = decoded.bad().stream()
+        .map(b -> new BadImage(source.ids().get(loadedRows[b.index()]), b.problem(), b.detail())).toList();
     if (!bad.isEmpty()) {
-      LOG.warn("skipped {} of {} images that are unreadable or malformed (first: {})", bad.size(), ids.size(),
-          bad.stream().limit(SHOWN).map(b -> b.id() + EXTENSION + ": " + b.detail()).collect(Collectors.joining("; ")));
+      LOG.warn("skipped {} of {} images that are unreadable or malformed (first: {})", bad.size(), rows.length,
+          decoded.bad().stream().limit(SHOWN).map(b -> source.nameOf(loadedRows[b.index()]) + ": " + b.detail())
+              .collect(Collectors.joining("; ")));
     }
-    PatchSet all = patchSet(ids, rows.stream().map(LabelsCsv.Row::label).toList(), decoded.pixels());
+    PatchSet all = patchSet(source, rows, decoded.pixels());
     if (all.size() == 0) {
-      throw new InputException(spec.imagesDir() + ": none of the " + ids.size() + " images could be loaded");
+      throw new InputException(source.describe() + ": none of the " + rows.length + " images could be loaded");
     }
     ClassCounts decodedCounts = ClassCounts.of(all);
     LOG.info("decoded: {}", decodedCounts);
@@ -163,82 +171,57 @@ public final class Datasets {
 
   /** As {@link #loadUnlabelled(Path, Path)}, with the decode cache on or off. */
   public static PatchSet loadUnlabelled(Path imagesDir, Path idsCsvOrNull, boolean cache) {
-    Set<String> present = listImages(imagesDir);
-    List<String> ids;
-    if (idsCsvOrNull != null) {
-      ids = LabelsCsv.readIds(idsCsvOrNull);
-      if (ids.isEmpty()) {
-        throw new InputException(idsCsvOrNull + ": no ids after the header");
-      }
-      List<String> missing = ids.stream().filter(id -> !present.contains(id + EXTENSION)).toList();
-      if (!missing.isEmpty()) {
-        throw new InputException(missing.size() + " of " + ids.size() + " ids in " + idsCsvOrNull
-            + " have no image in " + imagesDir + " (first: " + firstFew(missing) + ")");
-      }
-      int extra = present.size() - ids.size();
-      if (extra > 0) {
-        LOG.info("{} images in {} are not listed in {} and are not scored", extra, imagesDir, idsCsvOrNull);
-      }
-    } else {
-      ids = present.stream().sorted().map(name -> name.substring(0, name.length() - EXTENSION.length())).toList();
-      if (ids.isEmpty()) {
-        throw new InputException(imagesDir + ": no " + EXTENSION + " images in this folder");
-      }
+    try (PatchSource source = new SourceSpec(imagesDir, null, idsCsvOrNull).open()) {
+      return loadAll(source, cache);
     }
-    Decoded decoded = decode(imagesDir, ids, true, cache);
-    byte[] labels = new byte[ids.size()];
-    Arrays.fill(labels, PatchSet.UNLABELLED);
-    LOG.info("unlabelled patches from {}: n={}", imagesDir, ids.size());
-    return new PatchSet(ids, labels, decoded.pixels(), PatchReader.SIZE, PatchReader.SIZE);
   }
 
-  private static Decoded decode(Path imagesDir, List<String> ids, boolean failFast, boolean useCache) {
-    List<Path> files = ids.stream().map(id -> imagesDir.resolve(id + EXTENSION)).toList();
+  /** Every row of a source, in order, uncleaned; any unreadable patch stops the load, naming it. */
+  public static PatchSet loadAll(PatchSource source, boolean cache) {
+    int[] rows = range(source.size());
+    Decoded decoded = decode(source, rows, true, cache);
+    LOG.info("patches from {}: n={}", source.describe(), rows.length);
+    return patchSet(source, rows, decoded.pixels());
+  }
+
+  private static Decoded decode(PatchSource source, int[] rows, boolean failFast, boolean useCache) {
     if (!useCache) {
-      return PatchDecoder.decode(files, failFast);
+      return PatchDecoder.decode(source, rows, failFast);
     }
     DecodeCache cache = DecodeCache.atDefaultLocation();
-    Path entry = cache.entryFor(imagesDir, files);
-    Optional<Decoded> cached = cache.load(entry, files.size());
+    Path entry = cache.entryFor(source, rows);
+    Optional<Decoded> cached = cache.load(entry, rows.length);
     if (cached.isPresent()) {
       if (failFast && !cached.get().bad().isEmpty()) {
         BadPatch first = cached.get().bad().get(0);
-        throw new BadPatchException(files.get(first.index()), first.problem(), first.detail());
+        throw new BadPatchException(Path.of(source.nameOf(rows[first.index()])), first.problem(), first.detail());
       }
       return cached.get();
     }
-    Decoded decoded = PatchDecoder.decode(files, failFast);
+    Decoded decoded = PatchDecoder.decode(source, rows, failFast);
     cache.store(entry, decoded);
     return decoded;
   }
 
-  /** Names of the {@code *.tif} entries of the folder: one directory listing, not a stat per id. */
-  private static Set<String> listImages(Path imagesDir) {
-    if (!Files.isDirectory(imagesDir)) {
-      throw new InputException(imagesDir + ": images folder not found");
+  static int[] range(int n) {
+    int[] rows = new int[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = i;
     }
-    Set<String> names = new HashSet<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(imagesDir, "*" + EXTENSION)) {
-      for (Path entry : entries) {
-        names.add(entry.getFileName().toString());
-      }
-    } catch (IOException e) {
-      throw new InputException(imagesDir + ": cannot list the images folder (" + AtomicFiles.describe(e) + ")", e);
-    }
-    return names;
+    return rows;
   }
 
   /** Drops the rows whose pixels are null (skipped bad images). */
-  private static PatchSet patchSet(List<String> ids, List<Byte> labels, byte[][] pixels) {
+  private static PatchSet patchSet(PatchSource source, int[] rows, byte[][] pixels) {
     List<String> keptIds = new ArrayList<>();
-    byte[] keptLabels = new byte[ids.size()];
-    byte[][] keptPixels = new byte[ids.size()][];
+    byte[] keptLabels = new byte[rows.length];
+    byte[][] keptPixels = new byte[rows.length][];
     int n = 0;
-    for (int i = 0; i < ids.size(); i++) {
-      if (pixels[i] != null) {
-        keptIds.add(ids.get(i));
-        keptLabels[n] = labels.get(i);
-        keptPixels[n++] = pixels[i];
+    for (int k = 0; k < rows.length; k++) {
+      if (pixels[k] != null) {
+        keptIds.add(source.ids().get(rows[k]));
+        keptLabels[n] = (byte) source.label(rows[k]);
+        keptPixels[n++] = pixels[k];
       }
     }
     return new PatchSet(keptIds, Arrays.copyOf(keptLabels, n), Arrays.copyOf(keptPixels, n), PatchReader.SIZE, PatchReader.SIZE);

@@ -7,18 +7,14 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -28,7 +24,6 @@ import pcam.data.BadPatchException.Problem;
 import pcam.data.PatchDecoder.BadPatch;
 import pcam.data.PatchDecoder.Decoded;
 import pcam.util.AtomicFiles;
-import pcam.util.InputException;
 
 /**
  * Decoded patches on disk, so that the next load of the same files skips TIFF decoding.
@@ -66,15 +61,11 @@ final class DecodeCache {
     return new DecodeCache(dir);
   }
 
-  /** Where the entry for these files lives; stats every file (size, mtime) to build the key. */
-  Path entryFor(Path imagesDir, List<Path> files) {
+  /** Where the entry for these rows of the source lives; stats every file to build the key. */
+  Path entryFor(PatchSource source, int[] rows) {
     MessageDigest digest = sha256();
-    update(digest, "pcam decode cache v1 " + PatchReader.SIZE);
-    update(digest, imagesDir.toAbsolutePath().normalize().toString());
-    for (Path file : files) {
-      BasicFileAttributes attributes = attributes(file);
-      update(digest, file.getFileName() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + attributes.fileKey());
-    }
+    TiffSource.update(digest, "pcam decode cache v2 " + PatchReader.SIZE);
+    source.fingerprint(digest, rows);
     return dir.resolve(HexFormat.of().formatHex(digest.digest()) + ".patches");
   }
 
@@ -158,26 +149,11 @@ final class DecodeCache {
     }
   }
 
-  private static BasicFileAttributes attributes(Path file) {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      throw new InputException(file + ": file not found (removed while loading?)", e);
-    } catch (IOException e) {
-      throw new InputException(file + ": cannot read file attributes (" + AtomicFiles.describe(e) + ")", e);
-    }
-  }
-
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK always has SHA-256", e);
     }
-  }
-
-  private static void update(MessageDigest digest, String s) {
-    digest.update(s.getBytes(StandardCharsets.UTF_8));
-    digest.update((byte) '\n');
   }
 }

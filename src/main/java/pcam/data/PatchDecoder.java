@@ -1,6 +1,5 @@
 package pcam.data;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,8 +33,8 @@ final class PatchDecoder {
    * @param failFast throw the first {@link BadPatchException} met (and stop the others) instead of
    *     recording it and going on
    */
-  static Decoded decode(List<Path> files, boolean failFast) {
-    int n = files.size();
+  static Decoded decode(PatchSource source, int[] rows, boolean failFast) {
+    int n = rows.length;
     byte[][] pixels = new byte[n][];
     ConcurrentLinkedQueue<BadPatch> bad = new ConcurrentLinkedQueue<>();
     AtomicInteger nextChunk = new AtomicInteger();
@@ -48,12 +47,17 @@ final class PatchDecoder {
           () -> {
             for (int chunk = nextChunk.getAndIncrement(); chunk * CHUNK < n; chunk = nextChunk.getAndIncrement()) {
               int end = Math.min(n, (chunk + 1) * CHUNK);
+              if (source.readsInBlocks() && consecutive(rows, chunk * CHUNK, end)) {
+                readBlock(source, rows, chunk * CHUNK, end, pixels);
+                progress.step(end - chunk * CHUNK);
+                continue;
+              }
               for (int i = chunk * CHUNK; i < end; i++) {
                 if (firstFailure.get() != null || Thread.currentThread().isInterrupted()) {
                   return null;
                 }
                 try {
-                  pixels[i] = PatchReader.read(files.get(i));
+                  pixels[i] = source.read(rows[i]);
                 } catch (BadPatchException e) {
                   if (failFast) {
                     firstFailure.compareAndSet(null, e);
@@ -84,6 +88,19 @@ final class PatchDecoder {
     List<BadPatch> sortedBad = new ArrayList<>(bad);
     sortedBad.sort(Comparator.comparingInt(BadPatch::index));
     return new Decoded(pixels, sortedBad);
+  }
+
+  private static boolean consecutive(int[] rows, int from, int to) {
+    return rows[to - 1] - rows[from] == to - 1 - from;
+  }
+
+  /** One range read (an HDF5 hyperslab) instead of a chunk decompression per row. */
+  private static void readBlock(PatchSource source, int[] rows, int from, int to, byte[][] pixels) {
+    byte[] block = new byte[(to - from) * PatchReader.BYTES];
+    source.readRange(rows[from], to - from, block, 0);
+    for (int i = from; i < to; i++) {
+      pixels[i] = java.util.Arrays.copyOfRange(block, (i - from) * PatchReader.BYTES, (i - from + 1) * PatchReader.BYTES);
+    }
   }
 
   private static void await(Future<Void> future) {

@@ -12,6 +12,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import pcam.data.PatchSource;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -33,12 +34,28 @@ public record LabelledPredictions(List<String> ids, float[] labels, float[] prob
   }
 
   public void write(Path file) {
+    write(file, null);
+  }
+
+  /**
+   * With {@code meta} (an HDF5 source's side columns, ids being row indices), each row also gets
+   * the meta columns of its row: {@code id,label,probability,wsi,coord_y,coord_x}.
+   */
+  public void write(Path file, PatchSource.Meta meta) {
     AtomicFiles.write(file, tmp -> {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
           CSVPrinter printer = new CSVPrinter(w, Submission.FORMAT)) {
-        printer.printRecord("id", "label", "probability");
+        List<Object> header = new ArrayList<>(List.of("id", "label", "probability"));
+        if (meta != null) {
+          header.addAll(meta.columns());
+        }
+        printer.printRecord(header);
         for (int i = 0; i < ids.size(); i++) {
-          printer.printRecord(ids.get(i), (int) labels[i], Float.toString(probabilities[i]));
+          List<Object> row = new ArrayList<>(List.of(ids.get(i), (int) labels[i], Float.toString(probabilities[i])));
+          if (meta != null) {
+            row.addAll(meta.row(Integer.parseInt(ids.get(i))));
+          }
+          printer.printRecord(row);
         }
       }
     });

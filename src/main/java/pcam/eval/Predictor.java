@@ -22,6 +22,8 @@ import pcam.data.BatchLoader;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;
 import pcam.data.PatchSet;
+import pcam.data.PatchSource;
+import pcam.data.TiffSource;
 import pcam.model.ScoringModel;
 import pcam.util.InputException;
 import pcam.util.Progress;
@@ -94,10 +96,19 @@ public final class Predictor {
 
   /** Scores {@code imagesDir/<id>.tif} for every id, in order. */
   public Predictions predict(Path imagesDir, List<String> ids) {
+    return predict(TiffSource.ofIds(imagesDir, ids), null);
+  }
+
+  /**
+   * Scores the given rows of a source in order (every row when {@code rows} is null), decoding on
+   * background threads; the source's ids key the result.
+   */
+  public Predictions predict(PatchSource source, int[] rows) {
+    int[] order = rows != null ? rows : java.util.stream.IntStream.range(0, source.size()).toArray();
     int batchSize = options.batchSize();
-    int batches = (ids.size() + batchSize - 1) / batchSize;
-    List<String> scoredIds = new ArrayList<>(ids.size());
-    float[] probabilities = new float[ids.size()];
+    int batches = (order.length + batchSize - 1) / batchSize;
+    List<String> scoredIds = new ArrayList<>(order.length);
+    float[] probabilities = new float[order.length];
     List<String> skipped = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
       Thread t = new Thread(r, "pcam-decode");
@@ -105,16 +116,16 @@ public final class Predictor {
       return t;
     });
     long start = System.nanoTime();
-    try (Progress progress = Progress.start("scoring", ids.size(), "img")) {
+    try (Progress progress = Progress.start("scoring", order.length, "img")) {
       ArrayDeque<Future<Chunk>> pending = new ArrayDeque<>();
       int submitted = 0;
       for (; submitted < Math.min(options.prefetch(), batches); submitted++) {
-        pending.add(submitDecode(pool, imagesDir, ids, submitted));
+        pending.add(submitDecode(pool, source, order, submitted));
       }
       while (!pending.isEmpty()) {
         Chunk chunk = await(pending.poll());
         if (submitted < batches) {
-          pending.add(submitDecode(pool, imagesDir, ids, submitted++));
+          pending.add(submitDecode(pool, source, order, submitted++));
         }
         if (chunk.batch().count() > 0) {
           float[] p = options.tta().predict(model, chunk.batch());
@@ -128,7 +139,7 @@ public final class Predictor {
       pool.shutdownNow();
     }
     long nanos = System.nanoTime() - start;
-    float[] kept = scoredIds.size() == ids.size() ? probabilities : Arrays.copyOf(probabilities, scoredIds.size());
+    float[] kept = scoredIds.size() == order.length ? probabilities : Arrays.copyOf(probabilities, scoredIds.size());
     Predictions result = new Predictions(List.copyOf(scoredIds), kept, List.copyOf(skipped), nanos);
     log.info(
         "scored {} images in {} s ({} img/s, tta {}, batch {})",
@@ -165,32 +176,40 @@ public final class Predictor {
     return result;
   }
 
-  private Future<Chunk> submitDecode(ExecutorService pool, Path dir, List<String> ids, int index) {
+  private Future<Chunk> submitDecode(ExecutorService pool, PatchSource source, int[] order, int index) {
     int from = index * options.batchSize();
-    List<String> slice = ids.subList(from, Math.min(ids.size(), from + options.batchSize()));
-    return pool.submit(() -> decode(dir, slice));
+    int to = Math.min(order.length, from + options.batchSize());
+    return pool.submit(() -> decode(source, order, from, to));
   }
 
-  private Chunk decode(Path dir, List<String> slice) {
-    int patchBytes = PatchReader.SIZE * PatchReader.SIZE * 3;
-    byte[] pixels = new byte[slice.size() * patchBytes];
-    List<String> kept = new ArrayList<>(slice.size());
+  private Chunk decode(PatchSource source, int[] order, int from, int to) {
+    int patchBytes = PatchReader.BYTES;
+    byte[] pixels = new byte[(to - from) * patchBytes];
+    List<String> kept = new ArrayList<>(to - from);
     List<String> skipped = new ArrayList<>();
-    for (String id : slice) {
-      byte[] patch;
-      try {
-        patch = PatchReader.read(dir.resolve(id + ".tif"));
-      } catch (InputException e) {
-        if (!options.skipBad()) {
-          throw e;
-        }
-        skipped.add(id + ": " + e.getMessage());
-        continue;
+    if (source.readsInBlocks() && order[to - 1] - order[from] == to - 1 - from) {
+      source.readRange(order[from], to - from, pixels, 0);
+      for (int k = from; k < to; k++) {
+        kept.add(source.ids().get(order[k]));
       }
-      System.arraycopy(patch, 0, pixels, kept.size() * patchBytes, patchBytes);
-      kept.add(id);
+    } else {
+      for (int k = from; k < to; k++) {
+        String id = source.ids().get(order[k]);
+        byte[] patch;
+        try {
+          patch = source.read(order[k]);
+        } catch (InputException e) {
+          if (!options.skipBad()) {
+            throw e;
+          }
+          skipped.add(id + ": " + e.getMessage());
+          continue;
+        }
+        System.arraycopy(patch, 0, pixels, kept.size() * patchBytes, patchBytes);
+        kept.add(id);
+      }
     }
-    if (kept.size() < slice.size()) {
+    if (kept.size() < to - from) {
       pixels = Arrays.copyOf(pixels, kept.size() * patchBytes);
     }
     Batch batch = new Batch(pixels, new float[kept.size()], kept.size(), PatchReader.SIZE, PatchReader.SIZE);

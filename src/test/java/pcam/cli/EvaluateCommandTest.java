@@ -83,7 +83,7 @@ class EvaluateCommandTest {
 
   @Test
   void validationSplitIsTheSplitTrainingUses(@TempDir Path tmp) {
-    CliRun r = CliRun.run("evaluate", "--model", run.toString(), "--data", data.toString(), "--split", "validation",
+    CliRun r = CliRun.run("evaluate", "--model", run.toString(), "--data", data.toString(), "--subset", "validation",
         "--val-fraction", "0.5", "--seed", "7", "--no-cache", "--out", tmp.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     pcam.data.PatchSet validation = pcam.data.Datasets.loadSplit(

@@ -176,7 +176,7 @@ class DatasetsTest {
     Path csv = Files.writeString(tmp.resolve("ids.csv"), "id\n" + rows.get(0).id() + "\nabsent\n");
     assertThatThrownBy(() -> Datasets.loadUnlabelled(data.resolve("train"), csv))
         .isInstanceOf(InputException.class)
-        .hasMessage("1 of 2 ids in " + csv + " have no image in " + data.resolve("train") + " (first: absent)");
+        .hasMessage(csv + ": 1 of 2 ids have no image in " + data.resolve("train") + " (first: absent.tif)");
   }
 
   @Test

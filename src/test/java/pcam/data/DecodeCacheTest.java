@@ -21,6 +21,8 @@ class DecodeCacheTest {
   private List<Path> files;
   private DecodeCache cache;
   private Decoded decoded;
+  private TiffSource source;
+  private int[] rows;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -30,13 +32,15 @@ class DecodeCacheTest {
       files = list.sorted().toList();
     }
     Files.writeString(files.get(4), "junk");
-    decoded = PatchDecoder.decode(files, false);
+    source = TiffSource.unlabelled(images, null);
+    rows = Datasets.range(files.size());
+    decoded = PatchDecoder.decode(source, rows, false);
     cache = new DecodeCache(tmp.resolve("cache"));
   }
 
   @Test
   void roundTripsPixelsAndBadEntries() {
-    Path entry = cache.entryFor(images, files);
+    Path entry = cache.entryFor(source, rows);
     assertThat(cache.load(entry, files.size())).isEmpty();
     cache.store(entry, decoded);
     Decoded back = cache.load(entry, files.size()).orElseThrow();
@@ -49,17 +53,17 @@ class DecodeCacheTest {
 
   @Test
   void keyDependsOnSelectionOrderAndFileState() throws IOException {
-    Path entry = cache.entryFor(images, files);
-    assertThat(cache.entryFor(images, files)).isEqualTo(entry);
-    assertThat(cache.entryFor(images, files.subList(0, 5))).isNotEqualTo(entry);
-    assertThat(cache.entryFor(images, reversed(files))).isNotEqualTo(entry);
+    Path entry = cache.entryFor(source, rows);
+    assertThat(cache.entryFor(source, rows)).isEqualTo(entry);
+    assertThat(cache.entryFor(source, new int[] {0, 1, 2, 3, 4})).isNotEqualTo(entry);
+    assertThat(cache.entryFor(source, new int[] {5, 4, 3, 2, 1, 0})).isNotEqualTo(entry);
     Files.setLastModifiedTime(files.get(0), FileTime.fromMillis(1_000_000));
-    assertThat(cache.entryFor(images, files)).isNotEqualTo(entry);
+    assertThat(cache.entryFor(source, rows)).isNotEqualTo(entry);
   }
 
   @Test
   void truncatedEntryIsIgnoredAndDeleted() throws IOException {
-    Path entry = cache.entryFor(images, files);
+    Path entry = cache.entryFor(source, rows);
     cache.store(entry, decoded);
     byte[] bytes = Files.readAllBytes(entry);
     Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -69,7 +73,7 @@ class DecodeCacheTest {
 
   @Test
   void flippedByteIsCaughtByTheChecksum() throws IOException {
-    Path entry = cache.entryFor(images, files);
+    Path entry = cache.entryFor(source, rows);
     cache.store(entry, decoded);
     byte[] bytes = Files.readAllBytes(entry);
     bytes[1000] ^= 1;
@@ -82,14 +86,8 @@ class DecodeCacheTest {
   void unwritableCacheOnlyCostsTheSpeedUp() throws IOException {
     Path blocked = Files.writeString(tmp.resolve("file-not-folder"), "x");
     DecodeCache broken = new DecodeCache(blocked);
-    Path entry = broken.entryFor(images, files);
+    Path entry = broken.entryFor(source, rows);
     broken.store(entry, decoded); // logs a warning, does not throw
     assertThat(broken.load(entry, files.size())).isEmpty();
-  }
-
-  private static List<Path> reversed(List<Path> list) {
-    List<Path> copy = new java.util.ArrayList<>(list);
-    java.util.Collections.reverse(copy);
-    return copy;
   }
 }
