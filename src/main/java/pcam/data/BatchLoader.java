@@ -11,7 +11,8 @@ import java.util.concurrent.Future;
 
 /**
  * One pass over a {@link PatchSet} in batches, assembled (and augmented) on background threads
- * while the caller runs the current step. Batches come out in order and are deterministic for a
+ * while the caller runs the current step; the threads read the set's store (a mapped file for
+ * loaded data) directly into the batch. Batches come out in order and are deterministic for a
  * given seed, whatever the thread count: each batch draws from its own random stream. Pass a
  * different seed per epoch (e.g. derived from the run seed and the epoch), or every epoch sees the
  * same order and the same augmentations.
@@ -101,14 +102,16 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     float[] labels = new float[n];
     // Salted so that batch 0's augmentation stream is not the shuffle's stream (both were seed 0).
     SplittableRandom random = new SplittableRandom((seed ^ AUGMENT_SALT) * 1_000_003L + index);
+    byte[] source = augmenter == null ? null : new byte[patchBytes];
     for (int k = 0; k < n; k++) {
       int row = order[from + k];
       int label = set.label(row);
       labels[k] = label == PatchSet.UNLABELLED ? Float.NaN : label;
       if (augmenter == null) {
-        System.arraycopy(set.pixels(row), 0, pixels, k * patchBytes, patchBytes);
+        set.copyPixels(row, pixels, k * patchBytes);
       } else {
-        augmenter.apply(set.pixels(row), set.height(), set.width(), random, pixels, k * patchBytes);
+        set.copyPixels(row, source, 0);
+        augmenter.apply(source, set.height(), set.width(), random, pixels, k * patchBytes);
       }
     }
     return new Batch(pixels, labels, n, set.height(), set.width());

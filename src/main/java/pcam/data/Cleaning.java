@@ -54,8 +54,10 @@ public final class Cleaning {
     int kept = 0;
     int dark = 0;
     int bright = 0;
+    byte[] pixels = new byte[set.bytesPerPatch()];
     for (int i = 0; i < set.size(); i++) {
-      switch (judge(set.pixels(i), darkThreshold, brightThreshold)) {
+      set.copyPixels(i, pixels, 0);
+      switch (judge(pixels, darkThreshold, brightThreshold)) {
         case KEEP -> keep[kept++] = i;
         case DARK -> dark++;
         case BRIGHT -> bright++;

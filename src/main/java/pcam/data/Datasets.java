@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +135,7 @@ public final class Datasets {
           decoded.bad().stream().limit(SHOWN).map(b -> source.nameOf(loadedRows[b.index()]) + ": " + b.detail())
               .collect(Collectors.joining("; ")));
     }
-    PatchSet all = patchSet(source, rows, decoded.pixels());
+    PatchSet all = patchSet(source, rows, decoded);
     if (all.size() == 0) {
       throw new InputException(source.describe() + ": none of the " + rows.length + " images could be loaded");
     }
@@ -181,26 +183,37 @@ public final class Datasets {
     int[] rows = range(source.size());
     Decoded decoded = decode(source, rows, true, cache);
     LOG.info("patches from {}: n={}", source.describe(), rows.length);
-    return patchSet(source, rows, decoded.pixels());
+    return patchSet(source, rows, decoded);
   }
 
+  /**
+   * The rows' pixels in a mapped file: the cache entry (mapped, or decoded into), else with the
+   * cache off or unwritable a scratch file; on the heap only when no file can be written at all.
+   */
   private static Decoded decode(PatchSource source, int[] rows, boolean failFast, boolean useCache) {
-    if (!useCache) {
-      return PatchDecoder.decode(source, rows, failFast);
-    }
     DecodeCache cache = DecodeCache.atDefaultLocation();
-    Path entry = cache.entryFor(source, rows);
-    Optional<Decoded> cached = cache.load(entry, rows.length);
-    if (cached.isPresent()) {
-      if (failFast && !cached.get().bad().isEmpty()) {
-        BadPatch first = cached.get().bad().get(0);
-        throw new BadPatchException(Path.of(source.nameOf(rows[first.index()])), first.problem(), first.detail());
+    if (useCache) {
+      Path entry = cache.entryFor(source, rows);
+      Optional<Decoded> cached = cache.load(entry, rows.length);
+      if (cached.isPresent()) {
+        if (failFast && !cached.get().bad().isEmpty()) {
+          BadPatch first = cached.get().bad().get(0);
+          throw new BadPatchException(Path.of(source.nameOf(rows[first.index()])), first.problem(), first.detail());
+        }
+        return cached.get();
       }
-      return cached.get();
+      Optional<Decoded> written = cache.decodeInto(entry, source, rows, failFast);
+      if (written.isPresent()) {
+        return written.get();
+      }
     }
-    Decoded decoded = PatchDecoder.decode(source, rows, failFast);
-    cache.store(entry, decoded);
-    return decoded;
+    return DecodeCache.decodeScratch(cache.dir(), source, rows, failFast)
+        .or(() -> DecodeCache.decodeScratch(Path.of(System.getProperty("java.io.tmpdir")), source, rows, failFast))
+        .orElseGet(() -> {
+          LOG.warn("no writable folder for the pixel store; decoding onto the heap ({} MB)",
+              (long) rows.length * PatchReader.BYTES >> 20);
+          return PatchDecoder.decode(source, rows, failFast);
+        });
   }
 
   static int[] range(int n) {
@@ -211,20 +224,22 @@ public final class Datasets {
     return rows;
   }
 
-  /** Drops the rows whose pixels are null (skipped bad images). */
-  private static PatchSet patchSet(PatchSource source, int[] rows, byte[][] pixels) {
-    List<String> keptIds = new ArrayList<>();
-    byte[] keptLabels = new byte[rows.length];
-    byte[][] keptPixels = new byte[rows.length][];
+  /** The set of the decoded rows, leaving out the bad ones; pixels stay in the store. */
+  private static PatchSet patchSet(PatchSource source, int[] rows, Decoded decoded) {
+    Set<Integer> bad = new HashSet<>();
+    decoded.bad().forEach(b -> bad.add(b.index()));
+    List<String> keptIds = new ArrayList<>(rows.length - bad.size());
+    byte[] keptLabels = new byte[rows.length - bad.size()];
+    int[] storeRows = new int[rows.length - bad.size()];
     int n = 0;
     for (int k = 0; k < rows.length; k++) {
-      if (pixels[k] != null) {
+      if (!bad.contains(k)) {
         keptIds.add(source.ids().get(rows[k]));
         keptLabels[n] = (byte) source.label(rows[k]);
-        keptPixels[n++] = pixels[k];
+        storeRows[n++] = k;
       }
     }
-    return new PatchSet(keptIds, Arrays.copyOf(keptLabels, n), Arrays.copyOf(keptPixels, n), PatchReader.SIZE, PatchReader.SIZE);
+    return new PatchSet(keptIds, keptLabels, decoded.pixels(), bad.isEmpty() ? null : storeRows, PatchReader.SIZE, PatchReader.SIZE);
   }
 
   private static String firstFew(List<String> items) {

@@ -1,13 +1,16 @@
 package pcam.data;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,8 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.BadPatchException.Problem;
@@ -26,24 +27,30 @@ import pcam.data.PatchDecoder.Decoded;
 import pcam.util.AtomicFiles;
 
 /**
- * Decoded patches on disk, so that the next load of the same files skips TIFF decoding.
+ * Decoded patches on disk, memory-mapped: the pixel store of every loaded dataset. The first load
+ * decodes straight into a new entry (no pixel ever sits on the heap); the next load of the same
+ * files maps the entry and decodes nothing.
  *
- * <p>The key hashes the absolute images folder and, for every file loaded, in load order, its
- * name, size, modification time and file key (inode). A changed, added, removed or reordered file, or a different
- * row selection, gives a different key, so a stale entry is never served. Entries are written
- * atomically and end with a CRC32C; an entry that does not check out is ignored (and decoded
- * again) with a warning.
+ * <p>The key hashes what identifies the pixels (see {@link PatchSource#fingerprint}): for TIFF
+ * folders, every file's name, size, modification time and inode, in load order; for HDF5, the
+ * file's and the row selection. A changed, added, removed or reordered file, or a different row
+ * selection, gives a different key, so a stale entry is never served. Entries are written
+ * atomically and end with a CRC32C, checked on every load; an entry that does not check out is
+ * deleted (and decoded again) with a warning.
+ *
+ * <p>Layout: a {@value #HEADER}-byte header (magic, n, bytes per patch, trailer offset), the
+ * pixels back to back (a bad row is zeros), then the bad rows (index, problem, detail) and the
+ * checksum of everything before it.
  *
  * <p>Location: system property {@code pcam.cache.dir}, else {@code $PCAM_CACHE_DIR}, else
- * {@code ~/.cache/pcam}. Entries are uint8 pixels (27 KB per patch; 6.1 GB for the full Kaggle
- * train set) and are never evicted: delete the folder to reclaim the space.
+ * {@code ~/.cache/pcam}. Entries are 27 KB per patch (6.1 GB for the full Kaggle train set) and
+ * are never evicted: delete the folder to reclaim the space. With the cache off, the store is an
+ * unnamed scratch file (deleted as soon as it is mapped).
  */
 final class DecodeCache {
   private static final Logger LOG = LoggerFactory.getLogger(DecodeCache.class);
-  private static final long MAGIC = 0x5043414d44433031L; // "PCAMDC01"
-  private static final int BUFFER = 1 << 20;
-  private static final byte OK = 0;
-  private static final byte BAD = 1;
+  private static final long MAGIC = 0x5043414d44433032L; // "PCAMDC02"
+  static final int HEADER = 4096;
 
   private final Path dir;
 
@@ -61,6 +68,10 @@ final class DecodeCache {
     return new DecodeCache(dir);
   }
 
+  Path dir() {
+    return dir;
+  }
+
   /** Where the entry for these rows of the source lives; stats every file to build the key. */
   Path entryFor(PatchSource source, int[] rows) {
     MessageDigest digest = sha256();
@@ -69,41 +80,37 @@ final class DecodeCache {
     return dir.resolve(HexFormat.of().formatHex(digest.digest()) + ".patches");
   }
 
-  /** The cached decode, or empty if there is none or it is damaged (then it is deleted). */
+  /** The cached decode, mapped, or empty if there is none or it is damaged (then it is deleted). */
   Optional<Decoded> load(Path entry, int n) {
     if (!Files.isRegularFile(entry)) {
       return Optional.empty();
     }
     long start = System.nanoTime();
-    CRC32C crc = new CRC32C();
-    try (DataInputStream in =
-        new DataInputStream(new CheckedInputStream(new BufferedInputStream(Files.newInputStream(entry), BUFFER), crc))) {
-      if (in.readLong() != MAGIC || in.readInt() != n || in.readInt() != PatchReader.BYTES) {
-        throw new IOException("header does not match");
+    try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer header = readFully(channel, 0, HEADER, size);
+      long trailerAt = HEADER + (long) n * PatchReader.BYTES;
+      if (header.getLong(0) != MAGIC || header.getInt(8) != n || header.getInt(12) != PatchReader.BYTES
+          || header.getLong(16) != trailerAt || size < trailerAt + 12) {
+        throw new IOException(size < trailerAt + 12 ? "truncated" : "header does not match");
       }
-      byte[][] pixels = new byte[n][];
-      List<BadPatch> bad = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        byte status = in.readByte();
-        if (status == OK) {
-          pixels[i] = new byte[PatchReader.BYTES];
-          in.readFully(pixels[i]);
-        } else if (status == BAD) {
-          bad.add(new BadPatch(i, Problem.values()[in.readByte()], in.readUTF()));
-        } else {
-          throw new IOException("bad record marker " + status + " at patch " + i);
-        }
+      ByteBuffer trailer = readFully(channel, trailerAt, (int) (size - trailerAt), size);
+      MappedPixels pixels = MappedPixels.map(channel, MapMode.READ_ONLY, HEADER, n, PatchReader.BYTES);
+      CRC32C crc = new CRC32C();
+      crc.update(header.position(0));
+      for (ByteBuffer segment : pixels.views()) {
+        crc.update(segment);
       }
-      long expected = crc.getValue();
-      if (in.readLong() != expected) {
+      crc.update(trailer.slice(0, trailer.limit() - 8));
+      if (trailer.getLong(trailer.limit() - 8) != crc.getValue()) {
         throw new IOException("checksum mismatch");
       }
+      List<BadPatch> bad = readBad(trailer);
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info(String.format("read %d decoded patches from cache in %.2f s (%.0f img/s): %s", n, seconds, n / seconds, entry));
+      LOG.info(String.format("mapped %d decoded patches from cache (checked in %.2f s): %s", n, seconds, entry));
       return Optional.of(new Decoded(pixels, bad));
     } catch (IOException | RuntimeException e) {
-      String reason = e instanceof EOFException ? "truncated" : e.getMessage();
-      LOG.warn("ignoring damaged decode cache entry {} ({}); decoding again", entry, reason);
+      LOG.warn("ignoring damaged decode cache entry {} ({}); decoding again", entry, e.getMessage());
       try {
         Files.deleteIfExists(entry);
       } catch (IOException ignored) {
@@ -113,39 +120,110 @@ final class DecodeCache {
     }
   }
 
-  /** Writes the entry atomically; a failure (disk full, read-only home) only costs the speed-up. */
-  void store(Path entry, Decoded decoded) {
+  /**
+   * Decodes the rows straight into a new entry, written atomically, and returns it mapped. Empty
+   * when the entry cannot be written (disk full, read-only home): that only costs the speed-up.
+   * A bad patch under {@code failFast} propagates and leaves no entry.
+   */
+  Optional<Decoded> decodeInto(Path entry, PatchSource source, int[] rows, boolean failFast) {
+    Decoded[] result = new Decoded[1];
     try {
-      AtomicFiles.write(entry, tmp -> write(tmp, decoded));
+      AtomicFiles.write(entry, tmp -> {
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+          result[0] = decodeInto(channel, source, rows, failFast);
+        }
+      });
       LOG.debug("wrote decode cache entry {}", entry);
+      return Optional.of(result[0]);
     } catch (UncheckedIOException e) {
-      LOG.warn("could not write decode cache entry ({}); the next load will decode again", e.getMessage());
+      LOG.warn("could not write decode cache entry ({}); decoding into a scratch file", e.getMessage());
+      return Optional.empty();
     }
   }
 
-  private static void write(Path tmp, Decoded decoded) throws IOException {
+  /**
+   * Decodes into an unnamed scratch file in {@code dir} (created, mapped, then unlinked: the
+   * mapping keeps the pages until the process ends). Empty if {@code dir} is not writable.
+   */
+  static Optional<Decoded> decodeScratch(Path dir, PatchSource source, int[] rows, boolean failFast) {
+    Path tmp;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, ".pcam-pixels-", ".tmp");
+    } catch (IOException e) {
+      LOG.debug("no scratch file in {}: {}", dir, e.getMessage());
+      return Optional.empty();
+    }
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        StandardOpenOption.DELETE_ON_CLOSE)) {
+      return Optional.of(decodeInto(channel, source, rows, failFast));
+    } catch (IOException e) {
+      LOG.debug("scratch file {} failed: {}", tmp, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Decoded decodeInto(FileChannel channel, PatchSource source, int[] rows, boolean failFast) throws IOException {
+    int n = rows.length;
+    long trailerAt = HEADER + (long) n * PatchReader.BYTES;
+    ByteBuffer header = ByteBuffer.allocate(HEADER);
+    header.putLong(0, MAGIC).putInt(8, n).putInt(12, PatchReader.BYTES).putLong(16, trailerAt);
+    writeFully(channel, header, 0);
+    MappedPixels pixels = MappedPixels.map(channel, MapMode.READ_WRITE, HEADER, n, PatchReader.BYTES);
+    List<BadPatch> bad = PatchDecoder.decode(source, rows, failFast, pixels::put);
+    pixels.force();
     CRC32C crc = new CRC32C();
-    byte[][] pixels = decoded.pixels();
-    try (DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), BUFFER))) {
-      DataOutputStream checked = new DataOutputStream(new CheckedOutputStream(out, crc));
-      checked.writeLong(MAGIC);
-      checked.writeInt(pixels.length);
-      checked.writeInt(PatchReader.BYTES);
-      int nextBad = 0;
-      for (int i = 0; i < pixels.length; i++) {
-        if (pixels[i] != null) {
-          checked.writeByte(OK);
-          checked.write(pixels[i]);
-        } else {
-          BadPatch bad = decoded.bad().get(nextBad++);
-          checked.writeByte(BAD);
-          checked.writeByte(bad.problem().ordinal());
-          checked.writeUTF(bad.detail());
-        }
+    crc.update(header.position(0));
+    for (ByteBuffer segment : pixels.views()) {
+      crc.update(segment);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(bad.size());
+      for (BadPatch b : bad) {
+        out.writeInt(b.index());
+        out.writeByte(b.problem().ordinal());
+        out.writeUTF(b.detail());
       }
-      checked.flush();
-      out.writeLong(crc.getValue());
+    }
+    byte[] trailer = bytes.toByteArray();
+    crc.update(trailer);
+    ByteBuffer tail = ByteBuffer.allocate(trailer.length + 8).put(trailer).putLong(crc.getValue()).flip();
+    writeFully(channel, tail, trailerAt);
+    channel.force(false);
+    return new Decoded(pixels, bad);
+  }
+
+  private static List<BadPatch> readBad(ByteBuffer trailer) throws IOException {
+    byte[] bytes = new byte[trailer.limit() - 8];
+    trailer.get(0, bytes);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int count = in.readInt();
+      List<BadPatch> bad = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        bad.add(new BadPatch(in.readInt(), Problem.values()[in.readByte()], in.readUTF()));
+      }
+      return bad;
+    }
+  }
+
+  private static ByteBuffer readFully(FileChannel channel, long at, int length, long size) throws IOException {
+    if (at + length > size) {
+      throw new IOException("truncated");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, at + buffer.position()) < 0) {
+        throw new IOException("truncated");
+      }
+    }
+    return buffer.flip();
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer, at + buffer.position());
     }
   }
 

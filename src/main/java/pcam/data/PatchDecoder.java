@@ -1,6 +1,7 @@
 package pcam.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,8 +25,18 @@ final class PatchDecoder {
   /** A file that could not be used: its position in the input list and why. */
   record BadPatch(int index, Problem problem, String detail) {}
 
-  /** One entry per input file: pixels, or null where the file is bad (listed in {@code bad}, by index). */
-  record Decoded(byte[][] pixels, List<BadPatch> bad) {}
+  /** One store entry per row; a bad row's entry is zeros and it is listed in {@code bad}, by index. */
+  record Decoded(PixelStore pixels, List<BadPatch> bad) {
+    boolean isBad(int index) {
+      return bad.stream().anyMatch(b -> b.index() == index);
+    }
+  }
+
+  /** Where decoded patch {@code i} goes. */
+  @FunctionalInterface
+  interface Sink {
+    void put(int i, byte[] pixels, int offset);
+  }
 
   private PatchDecoder() {}
 
@@ -33,9 +44,17 @@ final class PatchDecoder {
    * @param failFast throw the first {@link BadPatchException} met (and stop the others) instead of
    *     recording it and going on
    */
+  /** Decodes onto the heap (small sets, and the last resort when no file can be written). */
   static Decoded decode(PatchSource source, int[] rows, boolean failFast) {
+    HeapPixels heap = new HeapPixels(new byte[rows.length][], PatchReader.BYTES);
+    List<BadPatch> bad = decode(source, rows, failFast, (i, pixels, offset) -> heap.put(i,
+        offset == 0 && pixels.length == PatchReader.BYTES ? pixels : Arrays.copyOfRange(pixels, offset, offset + PatchReader.BYTES)));
+    return new Decoded(heap, bad);
+  }
+
+  /** Decodes every row into {@code sink} (row k of {@code rows} as entry k); returns the bad ones. */
+  static List<BadPatch> decode(PatchSource source, int[] rows, boolean failFast, Sink pixels) {
     int n = rows.length;
-    byte[][] pixels = new byte[n][];
     ConcurrentLinkedQueue<BadPatch> bad = new ConcurrentLinkedQueue<>();
     AtomicInteger nextChunk = new AtomicInteger();
     AtomicReference<BadPatchException> firstFailure = new AtomicReference<>();
@@ -57,7 +76,7 @@ final class PatchDecoder {
                   return null;
                 }
                 try {
-                  pixels[i] = source.read(rows[i]);
+                  pixels.put(i, source.read(rows[i]), 0);
                 } catch (BadPatchException e) {
                   if (failFast) {
                     firstFailure.compareAndSet(null, e);
@@ -87,7 +106,7 @@ final class PatchDecoder {
     LOG.info(String.format("decoded %d patches in %.2f s (%.0f img/s, %d threads)", n, seconds, n / seconds, threads));
     List<BadPatch> sortedBad = new ArrayList<>(bad);
     sortedBad.sort(Comparator.comparingInt(BadPatch::index));
-    return new Decoded(pixels, sortedBad);
+    return sortedBad;
   }
 
   private static boolean consecutive(int[] rows, int from, int to) {
@@ -95,11 +114,11 @@ final class PatchDecoder {
   }
 
   /** One range read (an HDF5 hyperslab) instead of a chunk decompression per row. */
-  private static void readBlock(PatchSource source, int[] rows, int from, int to, byte[][] pixels) {
+  private static void readBlock(PatchSource source, int[] rows, int from, int to, Sink pixels) {
     byte[] block = new byte[(to - from) * PatchReader.BYTES];
     source.readRange(rows[from], to - from, block, 0);
     for (int i = from; i < to; i++) {
-      pixels[i] = java.util.Arrays.copyOfRange(block, (i - from) * PatchReader.BYTES, (i - from + 1) * PatchReader.BYTES);
+      pixels.put(i, block, (i - from) * PatchReader.BYTES);
     }
   }
 

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The in-memory patch store: ids, labels and uint8 RGB pixels, one {@code byte[H*W*3]} per
- * patch. One array per patch because a single Java array stops at 2 GB while the full Kaggle
- * train set is 6.1 GB; the per-array overhead is 16 bytes on 27,648.
+ * A set of patches: ids, labels, and the uint8 RGB pixels ({@code H*W*3}, row-major HWC) of each,
+ * read from a {@link PixelStore}. Loaded data lives in a {@link MappedPixels} file, so the heap
+ * holds ids and labels only; {@link #select} makes views that share the store.
  *
  * <p>Labels are 0 or 1 for labelled sets, {@link #UNLABELLED} for a scoring folder.
  */
@@ -15,17 +15,32 @@ public final class PatchSet {
 
   private final List<String> ids;
   private final byte[] labels;
-  private final byte[][] pixels;
+  private final PixelStore store;
+  /** Store index of each patch; null when patch i is store entry i. */
+  private final int[] rows;
   private final int height;
   private final int width;
 
+  /** Patches in memory, one array per patch. */
   public PatchSet(List<String> ids, byte[] labels, byte[][] pixels, int height, int width) {
-    if (ids.size() != labels.length || ids.size() != pixels.length) {
+    this(ids, labels, new HeapPixels(pixels, height * width * 3), null, height, width);
+    if (pixels.length != ids.size()) {
       throw new IllegalArgumentException("ids, labels and pixels differ in length");
+    }
+  }
+
+  /** Patch {@code i} is {@code store} entry {@code rows[i]} (entry i when {@code rows} is null). */
+  public PatchSet(List<String> ids, byte[] labels, PixelStore store, int[] rows, int height, int width) {
+    if (ids.size() != labels.length || (rows != null && rows.length != ids.size())) {
+      throw new IllegalArgumentException("ids, labels and rows differ in length");
+    }
+    if (store.bytesPerPatch() != height * width * 3) {
+      throw new IllegalArgumentException("store holds " + store.bytesPerPatch() + " bytes per patch, not " + height + "x" + width + "x3");
     }
     this.ids = List.copyOf(ids);
     this.labels = labels;
-    this.pixels = pixels;
+    this.store = store;
+    this.rows = rows;
     this.height = height;
     this.width = width;
   }
@@ -58,9 +73,23 @@ public final class PatchSet {
     return labels[i];
   }
 
-  /** The patch's pixels, row-major HWC. Shared, not copied: do not modify. */
+  /** The patch's pixels, row-major HWC; may be shared with the store: do not modify. */
   public byte[] pixels(int i) {
-    return pixels[i];
+    return store.get(row(i));
+  }
+
+  /** Copies the patch's pixels into {@code dst} at {@code offset}, without allocating. */
+  public void copyPixels(int i, byte[] dst, int offset) {
+    store.copy(row(i), dst, offset);
+  }
+
+  /** Whether the pixels are in a memory-mapped file rather than on the heap. */
+  public boolean isMapped() {
+    return store instanceof MappedPixels;
+  }
+
+  private int row(int i) {
+    return rows == null ? i : rows[i];
   }
 
   public int count(int label) {
@@ -71,17 +100,27 @@ public final class PatchSet {
     return n;
   }
 
-  /** A view of the given rows, in the given order; pixels are shared, not copied. */
-  public PatchSet select(int[] rows) {
-    String[] subIds = new String[rows.length];
-    byte[] subLabels = new byte[rows.length];
-    byte[][] subPixels = new byte[rows.length][];
-    for (int k = 0; k < rows.length; k++) {
-      subIds[k] = ids.get(rows[k]);
-      subLabels[k] = labels[rows[k]];
-      subPixels[k] = pixels[rows[k]];
+  /** A view of the given rows, in the given order; the store is shared, not copied. */
+  public PatchSet select(int[] picked) {
+    String[] subIds = new String[picked.length];
+    byte[] subLabels = new byte[picked.length];
+    int[] subRows = new int[picked.length];
+    for (int k = 0; k < picked.length; k++) {
+      subIds[k] = ids.get(picked[k]);
+      subLabels[k] = labels[picked[k]];
+      subRows[k] = row(picked[k]);
     }
-    return new PatchSet(Arrays.asList(subIds), subLabels, subPixels, height, width);
+    return new PatchSet(Arrays.asList(subIds), subLabels, store, subRows, height, width);
+  }
+
+  /** The same patches copied onto the heap (the in-memory baseline the benchmarks compare against). */
+  public PatchSet onHeap() {
+    byte[][] copy = new byte[size()][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = new byte[bytesPerPatch()];
+      copyPixels(i, copy[i], 0);
+    }
+    return new PatchSet(ids, labels.clone(), copy, height, width);
   }
 
   /** Human-readable class counts, for logs: "n=4000 (0: 2400, 1: 1600)". */

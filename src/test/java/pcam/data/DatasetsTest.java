@@ -172,6 +172,17 @@ class DatasetsTest {
   }
 
   @Test
+  void loadedPixelsLiveInAMappedFileWithOrWithoutTheCache() {
+    for (boolean cache : new boolean[] {true, true, false}) {
+      PatchSet set = Datasets.loadLabelled(DataSpec.kaggle(data, 0, 1).withCache(cache));
+      assertThat(set.isMapped()).as("cache %s", cache).isTrue();
+      for (int i = 0; i < set.size(); i += 3) {
+        assertThat(set.pixels(i)).isEqualTo(PatchReader.read(image(set.id(i))));
+      }
+    }
+  }
+
+  @Test
   void unlabelledIdsWithoutImagesAreAnError() throws IOException {
     Path csv = Files.writeString(tmp.resolve("ids.csv"), "id\n" + rows.get(0).id() + "\nabsent\n");
     assertThatThrownBy(() -> Datasets.loadUnlabelled(data.resolve("train"), csv))

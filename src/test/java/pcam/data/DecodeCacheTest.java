@@ -1,6 +1,7 @@
 package pcam.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ class DecodeCacheTest {
   private Path images;
   private List<Path> files;
   private DecodeCache cache;
-  private Decoded decoded;
   private TiffSource source;
   private int[] rows;
 
@@ -34,21 +34,43 @@ class DecodeCacheTest {
     Files.writeString(files.get(4), "junk");
     source = TiffSource.unlabelled(images, null);
     rows = Datasets.range(files.size());
-    decoded = PatchDecoder.decode(source, rows, false);
     cache = new DecodeCache(tmp.resolve("cache"));
   }
 
   @Test
-  void roundTripsPixelsAndBadEntries() {
+  void decodesIntoAMappedEntryThatTheNextLoadMapsWithTheSamePixelsAndBadRows() {
     Path entry = cache.entryFor(source, rows);
     assertThat(cache.load(entry, files.size())).isEmpty();
-    cache.store(entry, decoded);
+    Decoded written = cache.decodeInto(entry, source, rows, false).orElseThrow();
+    assertThat(written.pixels()).isInstanceOf(MappedPixels.class);
     Decoded back = cache.load(entry, files.size()).orElseThrow();
+    assertThat(back.pixels()).isInstanceOf(MappedPixels.class);
     for (int i = 0; i < files.size(); i++) {
-      assertThat(back.pixels()[i]).isEqualTo(decoded.pixels()[i]);
+      if (i != 4) {
+        byte[] expected = PatchReader.read(files.get(i));
+        assertThat(written.pixels().get(i)).isEqualTo(expected);
+        assertThat(back.pixels().get(i)).isEqualTo(expected);
+      }
     }
-    assertThat(back.pixels()[4]).isNull();
-    assertThat(back.bad()).containsExactly(new BadPatch(4, Problem.UNREADABLE, decoded.bad().get(0).detail()));
+    assertThat(back.bad()).containsExactly(new BadPatch(4, Problem.UNREADABLE, written.bad().get(0).detail()));
+    assertThat(entry).hasSize(DecodeCache.HEADER + 6L * PatchReader.BYTES + 4 + 4 + 1 + 2
+        + written.bad().get(0).detail().length() + 8);
+  }
+
+  @Test
+  void aBadPatchUnderFailFastLeavesNoEntry() {
+    Path entry = cache.entryFor(source, rows);
+    assertThatThrownBy(() -> cache.decodeInto(entry, source, rows, true)).isInstanceOf(BadPatchException.class);
+    assertThat(entry).doesNotExist();
+    assertThat(tmp.resolve("cache")).isEmptyDirectory();
+  }
+
+  @Test
+  void scratchStoreLeavesNoFileBehind() throws IOException {
+    Path scratch = Files.createDirectory(tmp.resolve("scratch"));
+    Decoded d = DecodeCache.decodeScratch(scratch, source, new int[] {0, 1, 2}, true).orElseThrow();
+    assertThat(d.pixels().get(2)).isEqualTo(PatchReader.read(files.get(2)));
+    assertThat(scratch).isEmptyDirectory();
   }
 
   @Test
@@ -64,7 +86,7 @@ class DecodeCacheTest {
   @Test
   void truncatedEntryIsIgnoredAndDeleted() throws IOException {
     Path entry = cache.entryFor(source, rows);
-    cache.store(entry, decoded);
+    cache.decodeInto(entry, source, rows, false).orElseThrow();
     byte[] bytes = Files.readAllBytes(entry);
     Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertThat(cache.load(entry, files.size())).isEmpty();
@@ -74,12 +96,15 @@ class DecodeCacheTest {
   @Test
   void flippedByteIsCaughtByTheChecksum() throws IOException {
     Path entry = cache.entryFor(source, rows);
-    cache.store(entry, decoded);
-    byte[] bytes = Files.readAllBytes(entry);
-    bytes[1000] ^= 1;
-    Files.write(entry, bytes);
-    Optional<Decoded> loaded = cache.load(entry, files.size());
-    assertThat(loaded).isEmpty();
+    cache.decodeInto(entry, source, rows, false).orElseThrow();
+    for (int at : new int[] {1000, DecodeCache.HEADER + 3 * PatchReader.BYTES + 77}) {
+      byte[] bytes = Files.readAllBytes(entry);
+      bytes[at] ^= 1;
+      Files.write(entry, bytes);
+      Optional<Decoded> loaded = cache.load(entry, files.size());
+      assertThat(loaded).as("byte %d flipped", at).isEmpty();
+      cache.decodeInto(entry, source, rows, false).orElseThrow();
+    }
   }
 
   @Test
@@ -87,7 +112,7 @@ class DecodeCacheTest {
     Path blocked = Files.writeString(tmp.resolve("file-not-folder"), "x");
     DecodeCache broken = new DecodeCache(blocked);
     Path entry = broken.entryFor(source, rows);
-    broken.store(entry, decoded); // logs a warning, does not throw
+    assertThat(broken.decodeInto(entry, source, rows, false)).isEmpty(); // logs a warning, does not throw
     assertThat(broken.load(entry, files.size())).isEmpty();
   }
 }
