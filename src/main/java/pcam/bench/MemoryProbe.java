@@ -21,9 +21,21 @@ public final class MemoryProbe {
     return statusFieldMb("VmHWM:");
   }
 
+  /**
+   * A field of {@code /proc/<pid>/status} in MB ({@code RssAnon:} is heap plus native memory; a
+   * mapped file's resident pages are {@code RssFile:}), or NaN once the process is gone.
+   */
+  public static double statusFieldMb(long pid, String field) {
+    return statusFieldMb(Path.of("/proc", Long.toString(pid), "status"), field);
+  }
+
   private static double statusFieldMb(String field) {
+    return statusFieldMb(Path.of("/proc/self/status"), field);
+  }
+
+  private static double statusFieldMb(Path status, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(status)) {
         if (line.startsWith(field)) {
           String kb = line.substring(field.length()).trim().split("\\s+")[0];
           return Long.parseLong(kb) / 1024.0;

@@ -65,22 +65,32 @@ public final class Throughput {
     long[] epoch = {0};
     for (int round = 0; round < plan.rounds(); round++) {
       graph = Math.max(graph, timed(plan.steps(), batchSize, () -> model.trainStep(fixed, learningRate)));
-      long start = System.nanoTime();
-      int done = 0;
-      while (done < plan.steps()) {
-        try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
-          while (loader.hasNext() && done < plan.steps()) {
-            Batch batch = loader.next();
-            if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
-              model.trainStep(batch, learningRate);
-              done++;
-            }
+      endToEnd = Math.max(endToEnd, endToEnd(model, patches, batchSize, augmentation, loaderThreads, prefetch, learningRate,
+          plan.steps(), epoch));
+    }
+    return new TrainResult(graph, endToEnd);
+  }
+
+  /**
+   * Training steps fed by the loader, in img/s over {@code steps} full batches; the loader is
+   * reopened with the next epoch seed ({@code epoch[0]++}) whenever an epoch runs out.
+   */
+  public static double endToEnd(CnnModel model, PatchSet patches, int batchSize, Augmentation augmentation,
+      int loaderThreads, int prefetch, float learningRate, int steps, long[] epoch) {
+    long start = System.nanoTime();
+    int done = 0;
+    while (done < steps) {
+      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
+        while (loader.hasNext() && done < steps) {
+          Batch batch = loader.next();
+          if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
+            model.trainStep(batch, learningRate);
+            done++;
           }
         }
       }
-      endToEnd = Math.max(endToEnd, (double) plan.steps() * batchSize / ((System.nanoTime() - start) / 1e9));
     }
-    return new TrainResult(graph, endToEnd);
+    return (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
   }
 
   /**

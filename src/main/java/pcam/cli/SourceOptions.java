@@ -81,4 +81,22 @@ public final class SourceOptions {
     return new SourceSpec(images, null, null);
   }
 
+
+  /** The flags as given, to pass on to another command (sweep cells, bench child runs). */
+  java.util.List<String> asArguments() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (data != null) {
+      args.addAll(java.util.List.of("--data", data.toString()));
+    }
+    if (split != null) {
+      args.addAll(java.util.List.of("--split", split.name()));
+    }
+    if (images != null) {
+      args.addAll(java.util.List.of("--images", images.toString()));
+    }
+    if (labels != null) {
+      args.addAll(java.util.List.of("--labels", labels.toString()));
+    }
+    return args;
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
+@pcam.Slow
 class LoadProbeTest {
   @Test
   void extrapolatesLinearlyAboveTheBaseline() {

@@ -38,6 +38,7 @@ import pcam.util.AtomicFiles;
  * <p>{@code data stats} is the exception for image rows and missing ids: it counts problems
  * instead of stopping ({@link #statsCountsBadImagesAndMissingIdsInsteadOfStopping}).
  */
+@pcam.Slow
 class BadInputMatrixTest {
   /** The commands, each with small fast settings, reading {@code data} and writing into {@code out}. */
   enum Cmd {

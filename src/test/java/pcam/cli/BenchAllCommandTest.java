@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.util.Json;
 
+@pcam.Slow
 class BenchAllCommandTest {
   @Test
   void quickRunWritesEveryKeyWithItsType(@TempDir Path dir) throws Exception {

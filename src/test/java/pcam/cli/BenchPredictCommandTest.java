@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.TinySavedModels;
 
+@pcam.Slow
 class BenchPredictCommandTest {
   @Test
   void measuresBothThroughputsOnSyntheticPatchesAndCleansUp(@TempDir Path tmp) throws Exception {

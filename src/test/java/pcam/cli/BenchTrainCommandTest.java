@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+@pcam.Slow
 class BenchTrainCommandTest {
   @Test
   void printsBothThroughputsAndTheirRatio() {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
  * with every epoch in history.csv exactly once. And a write that fails half-way (disk full) is a
  * clean one-line failure.
  */
+@pcam.Slow
 class CrashSafetyTest {
   private static final int EPOCHS = 4;
 
@@ -39,18 +40,21 @@ class CrashSafetyTest {
     Process training = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-            "train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "" + EPOCHS,
+            "-v", "train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "" + EPOCHS,
             "--batch-size", "32", "--val-fraction", "0.2", "--threads", "1", "--no-cache")
         .redirectErrorStream(true)
         .redirectOutput(tmp.resolve("killed.log").toFile())
         .start();
     try {
+      // The event: -v logs every batch; kill once the second epoch has trained a few batches (its
+      // last checkpoint then is the end of epoch 1), not after a guessed sleep.
+      Path log = tmp.resolve("killed.log");
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!Files.exists(state) && training.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
+      while (!logHas(log, "epoch 2 batch 3/") && training.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
       }
-      assertThat(state).as(Files.readString(tmp.resolve("killed.log"))).exists();
-      Thread.sleep(700); // into the next epoch, which the kill then cuts short
+      assertThat(logHas(log, "epoch 2 batch 3/")).as(Files.readString(log)).isTrue();
+      assertThat(state).exists();
       assertThat(training.isAlive()).as("still training when killed").isTrue();
       assertThat(run.resolve("metrics.json")).as("not finished when killed").doesNotExist();
     } finally {
@@ -72,6 +76,10 @@ class CrashSafetyTest {
       // A temp copy the killed process was writing is cleaned up on resume.
       assertThat(checkpoints.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("best", "last");
     }
+  }
+
+  private static boolean logHas(Path log, String text) throws IOException {
+    return Files.exists(log) && Files.readString(log).contains(text);
   }
 
   @Command(name = "fill-disk")

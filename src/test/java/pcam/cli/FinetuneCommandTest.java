@@ -24,6 +24,7 @@ import pcam.model.ScoringModel;
 import pcam.train.Trainer;
 import pcam.util.Json;
 
+@pcam.Slow
 class FinetuneCommandTest {
   @TempDir Path tmp;
 

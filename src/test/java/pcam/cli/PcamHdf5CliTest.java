@@ -27,6 +27,7 @@ import pcam.model.Optimizer;
  * The same real patches as PCam HDF5 (test split: contiguous; valid: chunked gzip) and as Kaggle
  * TIFFs, scored by one model through the CLI: every patch must get the identical probability.
  */
+@pcam.Slow
 class PcamHdf5CliTest {
   @TempDir static Path tmp;
   static Path model;

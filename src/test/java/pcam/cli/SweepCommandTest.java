@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
 
+@pcam.Slow
 class SweepCommandTest {
   @Test
   void trainsEachCellAsARunAndSkipsThemWhenRunAgain(@TempDir Path tmp) throws Exception {

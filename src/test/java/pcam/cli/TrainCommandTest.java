@@ -13,6 +13,7 @@ import pcam.train.HistoryCsv;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
 
+@pcam.Slow
 class TrainCommandTest {
   @TempDir Path dir;
 

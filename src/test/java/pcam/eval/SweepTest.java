@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@pcam.Slow
 class SweepTest {
   private static final SweepGrid GRID = SweepGrid.parse(List.of("optimizer=sgd,adam", "crop=96,48"));
 

@@ -29,6 +29,7 @@ import pcam.model.SavedModelScorer;
 import pcam.model.TrainableModel.StepResult;
 import pcam.util.InputException;
 
+@pcam.Slow
 class ContractModelTest {
   private static final Logger log = LoggerFactory.getLogger(ContractModelTest.class);
 

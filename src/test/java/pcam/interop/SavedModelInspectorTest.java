@@ -13,6 +13,7 @@ import pcam.interop.SavedModelInspector.Report;
 import pcam.interop.SavedModelInspector.Verdict;
 import pcam.util.InputException;
 
+@pcam.Slow
 class SavedModelInspectorTest {
   @TempDir static Path tmp;
   static Path fixture;

@@ -14,6 +14,7 @@ import pcam.TestPatches;
 import pcam.data.Batch;
 import pcam.data.PatchSet;
 
+@pcam.Slow
 class CnnModelTest {
   private static Batch batch;
 

@@ -19,6 +19,7 @@ import pcam.model.ModelSpec;
  * A short real training: cnn3 at full size on 1,800 real sample patches for two epochs (batch 32,
  * so about 110 Adam steps) learns: validation AUC on 200 held-out patches > 0.7.
  */
+@pcam.Slow
 class TrainerRealDataTest {
   @Test
   void cnn3LearnsRealPatchesInTwoEpochs(@TempDir Path run) {

@@ -24,6 +24,7 @@ import pcam.model.TrainableModel;
 import pcam.util.InputException;
 import pcam.util.Json;
 
+@pcam.Slow
 class TrainerTest {
   private static PatchSet train;
   private static PatchSet validation;
