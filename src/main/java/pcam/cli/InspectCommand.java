@@ -81,10 +81,10 @@ public final class InspectCommand implements Callable<Integer> {
             || report.verdict() == Verdict.FINE_TUNABLE && ready
             || require.equals("scorable") && report.verdict() == Verdict.SCORABLE && ready;
     if (!enough) {
-      String what = setup != null && !setup.ready()
-          ? "needs options: " + String.join("; ", setup.missing())
-          : report.verdict().label() + ": " + report.reason();
-      throw new InputException(modelDir + " is not " + require + " as it stands; it " + (what.startsWith("needs") ? what : "is " + what));
+      if (setup != null && !setup.ready()) {
+        throw new InputException(modelDir + " needs options, not " + require + " as it stands: " + String.join("; ", setup.missing()));
+      }
+      throw new InputException(modelDir + " is " + report.verdict().label() + ", not " + require + ": " + report.reason());
     }
     return ExitCodes.OK;
   }
