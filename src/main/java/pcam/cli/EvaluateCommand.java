@@ -101,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
-    metrics.write(dir.resolve("metrics.json"));
+    metrics.write(dir.resolve(RunReport.METRICS));
     Charts.roc(scored.probabilities(), scored.labels(), dir.resolve(RunReport.ROC_PNG));
     Charts.confusion(metrics.confusion(), threshold, dir.resolve(RunReport.CONFUSION_PNG));
     RunReport.write(dir);

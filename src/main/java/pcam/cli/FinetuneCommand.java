@@ -9,6 +9,7 @@ import pcam.data.Datasets;
 import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
 import pcam.model.Device;
+import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
@@ -56,7 +57,12 @@ public final class FinetuneCommand implements Runnable {
 
   @Override
   public void run() {
-    Path runDir = loop.runDir(spec, FinetuneConfig.FILE, "--savedmodel, --data and --out are required");
+    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--savedmodel, --data and --out are required")) {
+      finetune(lock.dir().root());
+    }
+  }
+
+  private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
     Device device = Device.parse(config.device());
     LOG.info(device.check());

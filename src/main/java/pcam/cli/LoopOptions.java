@@ -1,7 +1,6 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +8,9 @@ import java.util.Locale;
 import pcam.model.Device;
 import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
-import pcam.train.Trainer;
+import pcam.train.RunDirectory;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
-import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -80,8 +78,12 @@ public final class LoopOptions {
     return Device.parse(device).toString();
   }
 
-  /** The run directory: --resume's (checked resumable, no other options) or a new --out. */
-  Path runDir(CommandSpec spec, String configFile, String requiredHint) {
+  /**
+   * Claims the run directory: --resume's (a pcam run, no other options) or a new --out (new,
+   * empty, or left by a run killed before it saved its config). Holds the folder's lock until
+   * closed, so a second writer into the same folder fails at once.
+   */
+  RunDirectory.Lock claimRunDir(CommandSpec spec, String requiredHint) {
     if (resume != null) {
       for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
         if (!List.of("--resume", "--verbose", "--tensorboard").contains(option.longestName())) {
@@ -89,25 +91,12 @@ public final class LoopOptions {
               + option.longestName() + ")");
         }
       }
-      // A run killed while it replaced a checkpoint left the previous one parked beside it.
-      AtomicFiles.recover(Trainer.lastCheckpoint(resume));
-      AtomicFiles.recover(Trainer.bestCheckpoint(resume));
-      if (!Files.isRegularFile(resume.resolve(configFile)) || !Files.isDirectory(Trainer.lastCheckpoint(resume))) {
-        throw new InputException(resume + ": not a resumable run (needs " + configFile + " and checkpoints/last/)");
-      }
-      return resume;
+      return RunDirectory.at(resume).claimExisting();
     }
     if (out == null) {
       throw new InputException(requiredHint + " (or --resume RUNDIR)");
     }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InputException("--out " + out + " is an existing file");
-    }
-    if (Files.exists(out.resolve(configFile))) {
-      throw new InputException("--out " + out + " already holds a run; use --resume " + out + " or another --out");
-    }
-    AtomicFiles.requireCreatable(out, "--out");
-    return out;
+    return RunDirectory.at(out).claimNew("--out");
   }
 
   /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
@@ -138,7 +127,7 @@ public final class LoopOptions {
       out.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
           runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
       out.printf("model: %s%n", result.modelDir());
-      out.printf("report: %s%n", runDir.resolve("report.html"));
+      out.printf("report: %s%n", RunDirectory.at(runDir).report());
     }
     out.flush();
   }

@@ -3,6 +3,7 @@ package pcam.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import pcam.model.SavedModelScorer;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
@@ -13,7 +14,7 @@ final class ModelArgument {
     if (Files.isRegularFile(m.resolve("saved_model.pb"))) {
       return m;
     }
-    Path inRun = m.resolve("model");
+    Path inRun = RunDirectory.at(m).model();
     if (Files.isRegularFile(inRun.resolve("saved_model.pb"))) {
       return inRun;
     }
@@ -29,6 +30,6 @@ final class ModelArgument {
 
   /** True when M is a run directory rather than a bare SavedModel. */
   static boolean isRunDirectory(Path m) {
-    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(m.resolve("model").resolve("saved_model.pb"));
+    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(RunDirectory.at(m).model().resolve("saved_model.pb"));
   }
 }

@@ -1,7 +1,6 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Unmatched;
 import pcam.eval.Sweep;
 import pcam.eval.SweepGrid;
 import pcam.eval.SweepReport;
-import pcam.util.AtomicFiles;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
 
 @Command(
@@ -50,10 +49,6 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SweepGrid grid = SweepGrid.parse(sets);
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InputException("--out " + out + " is an existing file, expected a folder");
-    }
-    AtomicFiles.requireCreatable(out, "--out");
     for (String arg : trainArgs) {
       String name = arg.replaceFirst("=.*", "");
       if (grid.keys().stream().anyMatch(k -> name.equals("--" + k))) {
@@ -64,7 +59,10 @@ public final class SweepCommand implements Callable<Integer> {
       }
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    List<Sweep.Row> rows = Sweep.run(grid, out, this::train);
+    List<Sweep.Row> rows;
+    try (RunDirectory.Lock lock = RunDirectory.at(out).claimFolder("--out")) {
+      rows = Sweep.run(grid, out, this::train);
+    }
     for (Sweep.Row r : rows) {
       stdout.printf(Locale.ROOT, "%-40s auc %.4f  accuracy %.4f  epochs %d%s%n",
           r.cell().name(), r.bestAuc(), r.bestAccuracy(), r.epochs(), r.skipped() ? "  (done before)" : "");

@@ -13,6 +13,7 @@ import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
+import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
@@ -84,7 +85,12 @@ public final class TrainCommand implements Runnable {
 
   @Override
   public void run() {
-    Path runDir = loop.runDir(spec, RunConfig.FILE, "--out RUNDIR is required");
+    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--out RUNDIR is required")) {
+      train(lock.dir().root());
+    }
+  }
+
+  private void train(Path runDir) {
     RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
     Device device = Device.parse(config.device());
     LOG.info(device.check());
