@@ -16,6 +16,7 @@ import pcam.data.DataSpec;
 import pcam.data.Datasets;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchSet;
+import pcam.eval.BinaryMetrics;
 import pcam.eval.Charts;
 import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
@@ -63,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DataSpec dataSpec = data.toSpec();
-    if (threshold < 0 || threshold > 1) {
+    if (!(threshold >= 0 && threshold <= 1)) { // NaN fails too
       throw new InputException("--threshold must be within [0,1], got " + threshold);
     }
     if (split != Split.all && dataSpec.valFraction() == 0) {
@@ -99,6 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         imagesPerSecond = p.imagesPerSecond();
       }
     }
+    BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), model); // before anything is written
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
     metrics.write(dir.resolve(RunReport.METRICS));

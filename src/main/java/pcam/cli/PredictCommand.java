@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.eval.Predictor;
+import pcam.eval.BinaryMetrics;
 import pcam.eval.Submission;
 import pcam.model.SavedModelScorer;
 import pcam.util.AtomicFiles;
@@ -55,6 +56,7 @@ public final class PredictCommand implements Callable<Integer> {
     try (SavedModelScorer scorer = ModelArgument.open(model)) {
       predictions = new Predictor(scorer, options).predict(images, idList);
     }
+    BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), model);
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
     spec.commandLine().getOut().printf(Locale.ROOT,
         "wrote %s: %d ids, mean probability %.4f, %.0f img/s (tta %s, batch %d)%n",

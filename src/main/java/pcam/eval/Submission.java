@@ -96,6 +96,9 @@ public final class Submission {
         } catch (NumberFormatException e) {
           throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": label is not a number");
         }
+        if (!(p >= 0 && p <= 1)) { // NaN fails too
+          throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": label " + p + " is not a probability within [0,1]");
+        }
         if (rows.put(row.get("id"), p) != null) {
           throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": duplicate id " + row.get("id"));
         }

@@ -46,6 +46,7 @@ public final class Trainer {
   private final Path runDir;
   private final RunDirectory dir;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private final ProgressListener progress = new ProgressListener();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -65,7 +66,7 @@ public final class Trainer {
     this.plan = plan;
     this.runDir = runDir;
     this.dir = RunDirectory.at(runDir);
-    this.listeners.add(new ProgressListener());
+    this.listeners.add(progress);
     this.listeners.add(new LogListener());
     this.listeners.addAll(extraListeners);
   }
@@ -123,6 +124,7 @@ public final class Trainer {
     try {
       return run(model, train, validation, resume);
     } finally {
+      progress.close(); // a failure mid-epoch leaves no half-drawn bar before its message
       finished.countDown();
     }
   }
@@ -188,7 +190,7 @@ public final class Trainer {
           break;
         }
         double lr = schedule.rate(epoch, batchCount(train) - 1, batchCount(train));
-        Validation v = validate(model, validation);
+        Validation v = validate(model, validation, epoch + 1, lr);
         EpochRecord record =
             new EpochRecord(
                 epoch + 1, done.lossSum() / done.seen(), done.correctSum() / done.seen(), v.loss, v.metrics(epoch + 1).accuracy(),
@@ -219,7 +221,7 @@ public final class Trainer {
         model.exportSavedModel(modelDir);
         Json.write(dir.metrics(), best);
         // The best weights' validation scores feed the report's ROC curve and confusion matrix.
-        validate(model, validation).predictions().write(dir.predictions());
+        validate(model, validation, best.epoch(), Double.NaN).predictions().write(dir.predictions());
         RunReport.write(runDir);
         LOG.info("best epoch {}: validation AUC {}; model exported to {}; report {}", best.epoch(),
             String.format("%.4f", best.auc()), modelDir, dir.report());
@@ -259,7 +261,12 @@ public final class Trainer {
           break;
         }
         Batch batch = loader.next();
-        TrainableModel.StepResult step = model.trainStep(batch, (float) schedule.rate(epoch, done, steps));
+        double rate = schedule.rate(epoch, done, steps);
+        TrainableModel.StepResult step = model.trainStep(batch, (float) rate);
+        if (!Float.isFinite(step.loss())) {
+          // The weights are non-finite now: stop before anything (checkpoint, history, best) records them.
+          throw new TrainingDivergedException("the loss is " + step.loss(), epoch + 1, done + 1, steps, rate, dir);
+        }
         lossSum += (double) step.loss() * batch.count();
         correctSum += (double) step.accuracy() * batch.count();
         seen += batch.count();
@@ -292,7 +299,7 @@ public final class Trainer {
     }
   }
 
-  private Validation validate(TrainableModel model, PatchSet validation) {
+  private Validation validate(TrainableModel model, PatchSet validation, int epoch, double lr) {
     float[] scores = new float[validation.size()];
     float[] labels = new float[validation.size()];
     double lossSum = 0;
@@ -307,6 +314,15 @@ public final class Trainer {
         lossSum += (double) result.loss() * batch.count();
         at += batch.count();
       }
+    }
+    int nonFinite = 0;
+    for (float s : scores) {
+      nonFinite += Float.isFinite(s) ? 0 : 1;
+    }
+    if (nonFinite > 0 || !Double.isFinite(lossSum)) {
+      throw new TrainingDivergedException(
+          nonFinite + " of " + scores.length + " validation scores are not finite (validation loss " + lossSum / at + ")",
+          epoch, 0, 0, lr, dir);
     }
     return new Validation(
         lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at,
