@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.util.Locale;
 import pcam.util.ExplainedFailure;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 /**
  * The one CommandLine factory, shared by {@link Main} and the tests, so that both see the same
@@ -38,6 +39,17 @@ public final class Commands {
   private static int executeWithLogging(CommandLine.ParseResult parseResult) {
     PcamCommand root = parseResult.commandSpec().root().userObject() instanceof PcamCommand p ? p : null;
     Logging.configure(root != null && root.verbose());
+    CommandLine.ParseResult leaf = parseResult;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    if (leaf.commandSpec().userObject() instanceof UsesFiles command && !leaf.isUsageHelpRequested() && !leaf.isVersionHelpRequested()) {
+      try {
+        PathGuard.requireApart(command.inputs(), command.outputs());
+      } catch (RuntimeException e) {
+        throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), e.getMessage(), e);
+      }
+    }
     return new CommandLine.RunLast().execute(parseResult);
   }
 

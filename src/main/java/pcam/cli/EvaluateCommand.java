@@ -24,7 +24,9 @@ import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.SavedModelScorer;
 import pcam.util.AtomicFiles;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 @Command(
     name = "evaluate",
@@ -40,7 +42,7 @@ import pcam.util.InputException;
           + "as train does (cleaning, --sample, the stratified --val-fraction split with --seed) and scores "
           + "that part, so with train's data flags it is exactly the run's validation set."
     })
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
   enum Split { all, validation, train }
 
   @Spec private CommandSpec spec;
@@ -71,11 +73,14 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
     Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
-    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InputException("--out " + dir + " is an existing file, expected a folder");
+    Path dir = outDir();
+    // A new, empty or earlier evaluation folder only, held for the run: never a training run or someone's files.
+    try (RunDirectory.Lock lock = RunDirectory.at(dir).claimFolder("--out")) {
+      return evaluate(dataSpec, options, dir);
     }
-    AtomicFiles.requireCreatable(dir, "--out");
+  }
+
+  private int evaluate(DataSpec dataSpec, Predictor.Options options, Path dir) {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
@@ -115,6 +120,22 @@ public final class EvaluateCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "wrote %s (metrics.json, predictions.csv, roc.png, confusion.png, report.html), %.0f img/s%n",
         dir, imagesPerSecond);
     return ExitCodes.OK;
+  }
+
+  private Path outDir() {
+    return out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(data.inputs());
+    roles.add(ModelArgument.input("--model", model));
+    return roles;
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", outDir()));
   }
 
   private record Labels(List<String> ids, Map<String, Float> byId) {

@@ -14,6 +14,7 @@ import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " metrics.json and model/ (the original SavedModel with the best weights). Ctrl-C saves a"
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
     })
-public final class FinetuneCommand implements Runnable {
+public final class FinetuneCommand implements Runnable, UsesFiles {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneCommand.class);
 
   @Spec private CommandSpec spec;
@@ -86,6 +87,25 @@ public final class FinetuneCommand implements Runnable {
       LoopOptions.closeAll(listeners);
     }
     LoopOptions.printResult(spec.commandLine().getOut(), "finetune", runDir, result);
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    if (loop.resuming()) {
+      List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> FinetuneConfig.load(dir).data()));
+      if (!roles.isEmpty()) {
+        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel()));
+      }
+      return roles;
+    }
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
+    roles.add(PathGuard.Role.of("--savedmodel", savedModel));
+    return roles;
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return loop.outputs();
   }
 
   private FinetuneConfig buildConfig() {

@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.nio.file.Files;
+import pcam.data.DataSpec;
 import pcam.model.Device;
+import pcam.util.AtomicFiles;
+import pcam.util.PathGuard;
 import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
 import pcam.train.RunDirectory;
@@ -99,10 +103,35 @@ public final class LoopOptions {
     return RunDirectory.at(out).claimNew("--out");
   }
 
+  /** The run directory (new or resumed) and the TensorBoard folder: what a training command writes. */
+  List<PathGuard.Role> outputs() {
+    List<PathGuard.Role> roles = new ArrayList<>();
+    roles.add(resume != null ? PathGuard.Role.of("--resume", resume) : PathGuard.Role.of("--out", out));
+    roles.add(PathGuard.Role.of("--tensorboard", tensorboard));
+    return roles;
+  }
+
+  /** The data a resumed run reads, from its config.json (none when there is no readable config: the run check reports that). */
+  static List<PathGuard.Role> resumedInputs(Path runDir, java.util.function.Function<Path, DataSpec> dataOf) {
+    if (!RunDirectory.at(runDir).isResumable()) {
+      return List.of();
+    }
+    try {
+      DataSpec spec = dataOf.apply(runDir);
+      return List.of(PathGuard.Role.of("(config.json) labels", spec.labelsCsv()), PathGuard.Role.of("(config.json) images", spec.imagesDir()));
+    } catch (InputException unreadable) {
+      return List.of();
+    }
+  }
+
   /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
   List<TrainingListener> extraListeners() {
     List<TrainingListener> listeners = new ArrayList<>();
     if (tensorboard != null) {
+      AtomicFiles.requireCreatable(tensorboard, "--tensorboard");
+      if (Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
+        throw new InputException("--tensorboard " + tensorboard + " is an existing file, expected a folder");
+      }
       listeners.add(new TensorBoardListener(tensorboard));
     }
     return listeners;

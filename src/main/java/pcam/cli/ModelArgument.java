@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import pcam.model.SavedModelScorer;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
 final class ModelArgument {
@@ -22,6 +23,11 @@ final class ModelArgument {
       throw new InputException(m + ": no such model (expected a run directory or a SavedModel folder)");
     }
     throw new InputException(m + ": neither a SavedModel (no saved_model.pb) nor a run directory (no model/saved_model.pb)");
+  }
+
+  /** The folder {@code --model M} reads, without failing when it is missing (the command reports that). */
+  static PathGuard.Role input(String flag, Path m) {
+    return PathGuard.Role.of(flag, isRunDirectory(m) ? RunDirectory.at(m).model() : m);
   }
 
   static SavedModelScorer open(Path m) {

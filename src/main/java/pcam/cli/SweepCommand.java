@@ -17,6 +17,7 @@ import pcam.eval.SweepGrid;
 import pcam.eval.SweepReport;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 @Command(
     name = "sweep",
@@ -31,7 +32,7 @@ import pcam.util.InputException;
       "",
       "Example: pcam sweep --data DIR --out sweeps/opt --set optimizer=sgd,rmsprop,adam --set lr=0.01,0.001 --epochs 5"
     })
-public final class SweepCommand implements Callable<Integer> {
+public final class SweepCommand implements Callable<Integer>, UsesFiles {
   @Spec private CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Kaggle layout, as for train.")
@@ -69,6 +70,16 @@ public final class SweepCommand implements Callable<Integer> {
     }
     stdout.printf("wrote %s and %s%n", out.resolve(SweepReport.CSV), out.resolve(SweepReport.HTML));
     return ExitCodes.OK;
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    return DataOptions.kaggleInputs("--data", data);
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", out));
   }
 
   /** Runs 'pcam train' in this process, with this command's streams, so each cell is an ordinary run. */

@@ -81,6 +81,16 @@ public final class Submission {
     return byId;
   }
 
+  /** True when {@code csv} starts with a submission's header ({@code id,label}): a file pcam may replace. */
+  public static boolean isSubmission(Path csv) {
+    try (java.io.BufferedReader in = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      return first != null && first.replace("\uFEFF", "").trim().equals("id,label");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
+  }
+
   /** Reads a submission back (id -> label, in file order), rejecting malformed rows. */
   public static Map<String, Float> read(Path csv) {
     Map<String, Float> rows = new LinkedHashMap<>();

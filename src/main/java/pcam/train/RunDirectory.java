@@ -179,8 +179,10 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new InputException("cannot create " + flag + " " + root + ": " + AtomicFiles.describe(e), e);
     }
+    boolean marked = Files.exists(lockFile());
     Lock lock = lock();
-    lock.removeIfUnused = created;
+    lock.removeDirIfUnused = created;
+    lock.removeMarkerIfUnused = !marked;
     recover();
     return lock;
   }
@@ -194,6 +196,9 @@ public final class RunDirectory {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new InputException(flag + " " + root + " is an existing file, expected a folder");
     }
+    if (isResumable()) {
+      throw new InputException(flag + " " + root + " is a training run; its files are not this command's to replace, choose another " + flag);
+    }
     if (Files.isDirectory(root) && !Files.isRegularFile(lockFile()) && !isEmpty()) {
       throw new InputException(flag + " " + root + " is a folder that pcam did not create and is not empty; give a new or empty folder");
     }
@@ -204,8 +209,10 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new InputException("cannot create " + flag + " " + root + ": " + AtomicFiles.describe(e), e);
     }
+    boolean marked = Files.exists(lockFile());
     Lock lock = lock();
-    lock.removeIfUnused = created;
+    lock.removeDirIfUnused = created;
+    lock.removeMarkerIfUnused = !marked;
     recover();
     return lock;
   }
@@ -299,7 +306,8 @@ public final class RunDirectory {
   public static final class Lock implements AutoCloseable {
     private final RunDirectory dir;
     private final FileChannel channel;
-    private boolean removeIfUnused;
+    private boolean removeDirIfUnused;
+    private boolean removeMarkerIfUnused;
 
     private Lock(RunDirectory dir, FileChannel channel) {
       this.dir = dir;
@@ -312,17 +320,19 @@ public final class RunDirectory {
 
     @Override
     public void close() {
-      boolean remove;
+      boolean unused;
       try {
-        remove = removeIfUnused && dir.holdsOnlyMarker();
+        unused = removeMarkerIfUnused && dir.holdsOnlyMarker();
       } catch (InputException gone) {
-        remove = false;
+        unused = false;
       }
       closeQuietly(channel);
-      if (remove) {
+      if (unused) { // a failed start: take back exactly what the claim added
         try {
           Files.deleteIfExists(dir.lockFile());
-          Files.deleteIfExists(dir.root());
+          if (removeDirIfUnused) {
+            Files.deleteIfExists(dir.root());
+          }
         } catch (IOException ignored) {
           // Something else appeared in the folder meanwhile: it stays.
         }
