@@ -9,10 +9,12 @@ import pcam.data.Datasets;
 import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
 import pcam.model.Device;
+import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " metrics.json and model/ (the original SavedModel with the best weights). Ctrl-C saves a"
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
     })
-public final class FinetuneCommand implements Runnable {
+public final class FinetuneCommand implements Runnable, UsesFiles {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneCommand.class);
 
   @Spec private CommandSpec spec;
@@ -56,7 +58,12 @@ public final class FinetuneCommand implements Runnable {
 
   @Override
   public void run() {
-    Path runDir = loop.runDir(spec, FinetuneConfig.FILE, "--savedmodel, --data and --out are required");
+    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--savedmodel, --data and --out are required")) {
+      finetune(lock.dir().root());
+    }
+  }
+
+  private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
     Device device = Device.parse(config.device());
     LOG.info(device.check());
@@ -80,6 +87,25 @@ public final class FinetuneCommand implements Runnable {
       LoopOptions.closeAll(listeners);
     }
     LoopOptions.printResult(spec.commandLine().getOut(), "finetune", runDir, result);
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    if (loop.resuming()) {
+      List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> FinetuneConfig.load(dir).data()));
+      if (!roles.isEmpty()) {
+        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel()));
+      }
+      return roles;
+    }
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
+    roles.add(PathGuard.Role.of("--savedmodel", savedModel));
+    return roles;
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return loop.outputs();
   }
 
   private FinetuneConfig buildConfig() {

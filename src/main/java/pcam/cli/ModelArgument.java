@@ -8,7 +8,9 @@ import pcam.interop.SavedModelInspector;
 import pcam.interop.ScoringSetup;
 import pcam.model.SavedModelScorer;
 import pcam.model.ServingSpec;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
 final class ModelArgument {
@@ -20,7 +22,7 @@ final class ModelArgument {
     if (Files.isRegularFile(m.resolve("saved_model.pb"))) {
       return m;
     }
-    Path inRun = m.resolve("model");
+    Path inRun = RunDirectory.at(m).model();
     if (Files.isRegularFile(inRun.resolve("saved_model.pb"))) {
       return inRun;
     }
@@ -28,6 +30,11 @@ final class ModelArgument {
       throw new InputException(m + ": no such model (expected a run directory or a SavedModel folder)");
     }
     throw new InputException(m + ": neither a SavedModel (no saved_model.pb) nor a run directory (no model/saved_model.pb)");
+  }
+
+  /** The folder {@code --model M} reads, without failing when it is missing (the command reports that). */
+  static PathGuard.Role input(String flag, Path m) {
+    return PathGuard.Role.of(flag, isRunDirectory(m) ? RunDirectory.at(m).model() : m);
   }
 
   static SavedModelScorer open(Path m) {
@@ -57,6 +64,6 @@ final class ModelArgument {
 
   /** True when M is a run directory rather than a bare SavedModel. */
   static boolean isRunDirectory(Path m) {
-    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(m.resolve("model").resolve("saved_model.pb"));
+    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(RunDirectory.at(m).model().resolve("saved_model.pb"));
   }
 }

@@ -32,7 +32,7 @@ public record FinetuneConfig(
     long seed,
     DataSpec data) {
 
-  public static final String FILE = "config.json";
+  public static final String FILE = pcam.train.RunDirectory.CONFIG;
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */
   public TrainingPlan plan(int loaderThreads) {
