@@ -84,7 +84,7 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
       Predictor predictor = new Predictor(scorer, options);
       if (split == Split.all) {
         Labels truth = readLabels(dataSpec);

@@ -2,13 +2,20 @@ package pcam.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pcam.interop.SavedModelInspector;
+import pcam.interop.ScoringSetup;
 import pcam.model.SavedModelScorer;
+import pcam.model.ServingSpec;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
 final class ModelArgument {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelArgument.class);
+
   private ModelArgument() {}
 
   static Path savedModelDir(Path m) {
@@ -31,7 +38,28 @@ final class ModelArgument {
   }
 
   static SavedModelScorer open(Path m) {
-    return SavedModelScorer.load(savedModelDir(m));
+    return open(m, ScoringSetup.Choices.NONE);
+  }
+
+  /**
+   * Loads M to score as the graph, the stored choices and {@code choices} say (see {@link
+   * ScoringSetup}); logs how, stores new choices beside the model, and fails with the flags still
+   * needed. Nothing is written unless the model and the choices check out.
+   */
+  static SavedModelScorer open(Path m, ScoringSetup.Choices choices) {
+    Path dir = savedModelDir(m);
+    ScoringSetup setup = ScoringSetup.resolve(dir, SavedModelInspector.inspect(dir), choices);
+    ServingSpec spec = setup.requireSpec(dir);
+    SavedModelScorer scorer = SavedModelScorer.load(dir, spec, null);
+    setup.lines().forEach(line -> LOG.info("model {}", line));
+    try {
+      setup.remember(dir).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
+          file.startsWith(dir) ? "" : " (the model folder is read-only)"));
+    } catch (RuntimeException e) {
+      scorer.close();
+      throw e;
+    }
+    return scorer;
   }
 
   /** True when M is a run directory rather than a bare SavedModel. */

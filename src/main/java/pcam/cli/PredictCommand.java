@@ -68,7 +68,7 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
     Predictor.Options options = scoring.toOptions();
     List<String> idList = Predictor.listIds(images, ids);
     Predictor.Predictions predictions;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
       predictions = new Predictor(scorer, options).predict(images, idList);
     }
     BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), model);

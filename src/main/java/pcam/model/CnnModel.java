@@ -169,7 +169,10 @@ public final class CnnModel implements TrainableModel {
             .input(CnnGraph.IMAGES, graph.operation(CnnGraph.IMAGES).output(0))
             .output(SavedModelScorer.PROBABILITY, graph.operation(CnnGraph.PROBABILITY).output(0))
             .build();
-    AtomicFiles.write(dir, tmp -> SavedModelBundle.exporter(tmp.toString()).withSession(session).withSignature(serving).export());
+    AtomicFiles.write(dir, tmp -> {
+      SavedModelBundle.exporter(tmp.toString()).withSession(session).withSignature(serving).export();
+      ModelMetadata.pcamCnn().writeInto(tmp);
+    });
   }
 
   private static void checkSize(Batch batch) {
