@@ -564,7 +564,9 @@ public final class KerasGraph {
       case "tanh" -> s.math.tanh(x);
       case "elu" -> s.nn.elu(x);
       case "selu" -> s.nn.selu(x);
-      case "swish", "silu" -> s.math.mul(x, s.math.sigmoid(x));
+      // x / (1 + exp(-x)), not x * sigmoid(x): oneDNN's remapper fuses the latter into the convolution
+      // as _MklSwish and then fails on a following activation ("Fusion is not implemented").
+      case "swish", "silu" -> s.math.div(x, s.math.add(s.constant(1f), s.math.exp(s.math.neg(x))));
       // Keras's default gelu is the exact one: x/2 * (1 + erf(x / sqrt 2)).
       case "gelu" -> s.math.mul(s.math.mul(x, s.constant(0.5f)), s.math.add(s.constant(1f), s.math.erf(s.math.mul(x, s.constant((float) (1 / Math.sqrt(2)))))));
       case "softplus" -> s.math.softplus(x);

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -115,6 +117,47 @@ public final class KerasModel extends GraphModel {
     } finally {
       tensors.forEach(TFloat32::close);
     }
+  }
+
+  /**
+   * Opens a folder written by {@code pcam import-keras} (or a fine-tuned one) for fine-tuning.
+   *
+   * @param trainableLayers the last N layers with weights train; null for all (unless freezeUntil)
+   * @param freezeUntil the layers with weights before this one are frozen; null for none
+   */
+  public static KerasModel forFinetuning(
+      Path dir, Optimizer optimizer, Integer trainableLayers, String freezeUntil, long seed, ConfigProto config) {
+    KerasSpec spec = KerasSpec.load(dir);
+    Set<String> trainable = trainableNodes(spec, trainableLayers, freezeUntil);
+    return create(spec, readWeights(dir, spec), new KerasGraph.Training(optimizer, trainable, seed), config);
+  }
+
+  /** The ids of the layers whose weights train, per --trainable-layers / --freeze-until (all by default). */
+  public static Set<String> trainableNodes(KerasSpec spec, Integer trainableLayers, String freezeUntil) {
+    List<String> weighted = spec.weighted().stream().map(Node::id).toList();
+    if (trainableLayers != null && freezeUntil != null) {
+      throw new InputException("--trainable-layers and --freeze-until exclude each other: give one");
+    }
+    if (trainableLayers != null) {
+      if (trainableLayers < 1 || trainableLayers > weighted.size()) {
+        throw new InputException("--trainable-layers must be 1.." + weighted.size() + " (the model's layers with weights), got " + trainableLayers);
+      }
+      return new LinkedHashSet<>(weighted.subList(weighted.size() - trainableLayers, weighted.size()));
+    }
+    if (freezeUntil != null) {
+      List<String> matches = weighted.stream().filter(id -> id.equals(freezeUntil) || id.endsWith("/" + freezeUntil)).toList();
+      if (matches.size() != 1) {
+        throw new InputException("--freeze-until " + freezeUntil + ": " + (matches.isEmpty() ? "no" : matches.size())
+            + " layer with weights of that name (layers with weights: " + abbreviate(weighted) + ")");
+      }
+      return new LinkedHashSet<>(weighted.subList(weighted.indexOf(matches.get(0)), weighted.size()));
+    }
+    return new LinkedHashSet<>(weighted);
+  }
+
+  private static String abbreviate(List<String> names) {
+    return names.size() <= 12 ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 6)) + ", ..., " + String.join(", ", names.subList(names.size() - 6, names.size()));
   }
 
   /** The weights of an imported (or fine-tuned) model folder: its SavedModel's variables, by spec name. */
