@@ -27,7 +27,7 @@ import pcam.util.Json;
  * .keras} zip, for Sequential and Functional models with a nested model. {@link ReferenceForward}
  * computes the same models with plain loops, independently of TensorFlow.
  */
-final class KerasFixture {
+public final class KerasFixture {
   static final JsonNodeFactory J = JsonNodeFactory.instance;
   /** Keras 3 names a container's layers by class in snake case (saving_lib), written out here by hand. */
   private static final Map<String, String> SNAKE =
@@ -35,23 +35,23 @@ final class KerasFixture {
           "Sequential", "sequential");
 
   /** A layer (or a nested model when {@code nested} is set) with its weights in Keras order. */
-  record Layer(String name, String cls, ObjectNode config, List<String> inputs, LinkedHashMap<String, Tensor> weights, Model nested,
+  public record Layer(String name, String cls, ObjectNode config, List<String> inputs, LinkedHashMap<String, Tensor> weights, Model nested,
       boolean trainingFalse) {}
 
   /** A weight: values and shape. */
-  record Tensor(long[] shape, float[] values) {}
+  public record Tensor(long[] shape, float[] values) {}
 
   /** A Functional or Sequential model; {@code input} is the InputLayer's name. */
-  static final class Model {
+  public static final class Model {
     final String name;
     final String kind;
     final long[] inputShape;
-    final String input;
+    public final String input;
     final List<Layer> layers = new ArrayList<>();
     String output;
     boolean trainable = true;
 
-    Model(String name, String kind, long[] inputShape) {
+    public Model(String name, String kind, long[] inputShape) {
       this.name = name;
       this.kind = kind;
       this.inputShape = inputShape;
@@ -59,7 +59,7 @@ final class KerasFixture {
     }
 
     /** Adds a layer called on {@code inputs} (names of earlier layers or the input); it becomes the output. */
-    Layer add(String name, String cls, ObjectNode config, String... inputs) {
+    public Layer add(String name, String cls, ObjectNode config, String... inputs) {
       config.put("name", name);
       config.put("trainable", true);
       config.put("dtype", "float32");
@@ -69,7 +69,7 @@ final class KerasFixture {
       return layer;
     }
 
-    Layer nest(Model inner, boolean trainingFalse, String input) {
+    public Layer nest(Model inner, boolean trainingFalse, String input) {
       Layer layer = new Layer(inner.name, inner.kind, J.objectNode(), List.of(input), new LinkedHashMap<>(), inner, trainingFalse);
       layers.add(layer);
       output = inner.name;
@@ -79,7 +79,7 @@ final class KerasFixture {
 
   private KerasFixture() {}
 
-  static ObjectNode cfg(Object... kv) {
+  public static ObjectNode cfg(Object... kv) {
     ObjectNode n = J.objectNode();
     for (int i = 0; i < kv.length; i += 2) {
       n.set((String) kv[i], Json.MAPPER.valueToTree(kv[i + 1]));
@@ -190,7 +190,7 @@ final class KerasFixture {
    * model lists its trainable weights first, then the non-trainable ones; {@code prefixedNames}
    * false writes bare names (kernel:0), which leaves only that order to match by.
    */
-  static void writeKeras2(Model m, Path file, boolean prefixedNames) {
+  public static void writeKeras2(Model m, Path file, boolean prefixedNames) {
     try (WritableHdfFile f = HdfFile.write(file)) {
       f.putAttribute("keras_version", "2.15.0");
       f.putAttribute("backend", "tensorflow");
@@ -242,7 +242,7 @@ final class KerasFixture {
   // ---------------------------------------------------------------- Keras 3 .keras
 
   /** model.save('x.keras') of Keras 3: config.json, metadata.json and model.weights.h5 (layers/<class>_<n>/vars/<i>). */
-  static void writeKeras3(Model m, Path file) throws IOException {
+  public static void writeKeras3(Model m, Path file) throws IOException {
     Path h5 = Files.createTempFile("weights", ".h5");
     try {
       try (WritableHdfFile f = HdfFile.write(h5)) {

@@ -23,12 +23,12 @@ import pcam.util.InputException;
  * Keras files written with jhdf in both formats (Keras 2 .h5, Keras 3 .keras), imported and
  * compared with {@link ReferenceForward}'s plain-loop forward pass of the same model and weights.
  */
-class KerasImportTest {
+public class KerasImportTest {
   private static final int N = 6;
   @TempDir Path tmp;
 
   /** Branches (Add, Concatenate, Multiply), BatchNormalization, and a nested model called with training=False. */
-  static Model functional() {
+  public static Model functional() {
     Model base = new Model("base", "Functional", new long[] {-1, 12, 12, 8});
     base.add("conv", "Conv2D", conv(4, 3, 2, "valid", 1, "linear"), base.input);
     base.add("bn", "BatchNormalization", bn(), "conv");
@@ -53,7 +53,7 @@ class KerasImportTest {
   }
 
   /** Starts with Rescaling (so no --input-scale), pads, strides, average-pools, flattens, 2-way softmax. */
-  static Model sequential() {
+  public static Model sequential() {
     Model s = new Model("seq", "Sequential", new long[] {-1, 10, 10, 3});
     s.add("rescale", "Rescaling", cfg("scale", 1 / 255.0, "offset", 0.0));
     s.add("pad", "ZeroPadding2D", cfg("padding", List.of(List.of(1, 1), List.of(1, 1))));
@@ -66,7 +66,7 @@ class KerasImportTest {
     return s;
   }
 
-  static com.fasterxml.jackson.databind.node.ObjectNode conv(int filters, int k, int stride, String padding, int dilation, String act) {
+  public static com.fasterxml.jackson.databind.node.ObjectNode conv(int filters, int k, int stride, String padding, int dilation, String act) {
     return cfg("filters", filters, "kernel_size", List.of(k, k), "strides", List.of(stride, stride), "padding", padding,
         "dilation_rate", List.of(dilation, dilation), "activation", act, "use_bias", true, "data_format", "channels_last", "groups", 1);
   }
@@ -76,14 +76,14 @@ class KerasImportTest {
   }
 
   /** Random RGB patches of the model's size. */
-  static Batch images(int n, int size, long seed) {
+  public static Batch images(int n, int size, long seed) {
     byte[] px = new byte[n * size * size * 3];
     new Random(seed).nextBytes(px);
     return new Batch(px, new float[n], n, size, size);
   }
 
   /** The reference probability of each image: the model output (column {@code column}) on the scaled pixels. */
-  static float[] reference(Model m, Batch batch, float scale, int column, long seed) {
+  public static float[] reference(Model m, Batch batch, float scale, int column, long seed) {
     ReferenceForward ref = new ReferenceForward(seed);
     float[] out = new float[batch.count()];
     int size = batch.height() * batch.width() * 3;
