@@ -13,10 +13,12 @@ import pcam.model.KerasModel;
 import pcam.model.KerasSpec;
 import pcam.model.Optimizer;
 import pcam.model.TrainableModel;
+import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
           + " metrics.json and model/ (the original SavedModel with the best weights). Ctrl-C saves a"
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
     })
-public final class FinetuneCommand implements Runnable {
+public final class FinetuneCommand implements Runnable, UsesFiles {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneCommand.class);
 
   @Spec private CommandSpec spec;
@@ -75,7 +77,12 @@ public final class FinetuneCommand implements Runnable {
 
   @Override
   public void run() {
-    Path runDir = loop.runDir(spec, FinetuneConfig.FILE, "--savedmodel, --data and --out are required");
+    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--savedmodel, --data and --out are required")) {
+      finetune(lock.dir().root());
+    }
+  }
+
+  private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
     Device device = Device.parse(config.device());
     LOG.info(device.check());
@@ -99,6 +106,25 @@ public final class FinetuneCommand implements Runnable {
     LoopOptions.printResult(spec.commandLine().getOut(), "finetune", runDir, result);
   }
 
+  @Override
+  public List<PathGuard.Role> inputs() {
+    if (loop.resuming()) {
+      List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> FinetuneConfig.load(dir).data()));
+      if (!roles.isEmpty()) {
+        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel()));
+      }
+      return roles;
+    }
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
+    roles.add(PathGuard.Role.of("--savedmodel", savedModel));
+    return roles;
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return loop.outputs();
+  }
+
   /** An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract. */
   private static TrainableModel open(FinetuneConfig config, Device device) {
     Path dir = config.savedModel();
@@ -107,7 +133,7 @@ public final class FinetuneCommand implements Runnable {
           config.trainableLayers(), config.freezeUntil(), config.seed(), device.sessionConfig(config.threads()));
       LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
           model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
-          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().cliName());
+          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
       return model;
     }
     if (config.trainableLayers() != null || config.freezeUntil() != null) {

@@ -2,11 +2,13 @@ package pcam.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import pcam.interop.keras.KerasImport;
 import pcam.model.Device;
 import pcam.model.InputScale;
 import pcam.model.KerasSpec;
 import pcam.util.AtomicFiles;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
       "Output: [N,1] sigmoid is the probability; [N,2] softmax uses column 1; [N,K] needs --positive-class; a linear"
           + " output is taken as logits (sigmoid for one column, softmax for several)."
     })
-public final class ImportKerasCommand implements Runnable {
+public final class ImportKerasCommand implements Runnable, UsesFiles {
   @Spec private CommandSpec spec;
 
   @Parameters(paramLabel = "FILE", description = "Keras model: .h5 (Keras 2, full model) or .keras (Keras 3).")
@@ -56,16 +58,26 @@ public final class ImportKerasCommand implements Runnable {
   private String device;
 
   @Override
+  public List<PathGuard.Role> inputs() {
+    return List.of(PathGuard.Role.of("FILE", file));
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", out));
+  }
+
+  @Override
   public void run() {
     AtomicFiles.requireCreatable(out, "--out");
-    InputScale scale = inputScale == null ? null : InputScale.fromName(inputScale);
+    InputScale scale = inputScale == null ? null : InputScale.parse(inputScale);
     Device d = Device.parse(device);
     KerasSpec imported = KerasImport.run(file, out, new KerasImport.Options(scale, positiveClass), d.sessionConfig(0));
     PrintWriter w = spec.commandLine().getOut();
     long weights = imported.weighted().size();
     w.printf("imported %s (Keras %s): %d layers, %d with weights, input %dx%d%n", file, imported.kerasVersion(),
         imported.nodes().size(), weights, imported.height(), imported.width());
-    w.printf("input scale: %s (from %s)%n", imported.inputScale().describe(), imported.inputScaleSource());
+    w.printf("input scale: %s (from %s)%n", imported.inputScale().label() + ": " + imported.inputScale().formula(), imported.inputScaleSource());
     w.printf("output: %s%n", imported.head().describe());
     w.printf("wrote %s (SavedModel + %s)%n", out, KerasSpec.FILE);
     w.flush();

@@ -57,13 +57,7 @@ final class DecodeCache {
   }
 
   static DecodeCache atDefaultLocation() {
-    String property = System.getProperty("pcam.cache.dir");
-    String env = System.getenv("PCAM_CACHE_DIR");
-    Path dir =
-        property != null && !property.isBlank() ? Path.of(property)
-            : env != null && !env.isBlank() ? Path.of(env)
-            : Path.of(System.getProperty("user.home"), ".cache", "pcam");
-    return new DecodeCache(dir);
+    return new DecodeCache(pcam.util.CacheDir.root());
   }
 
   /** Where the entry for these files lives; stats every file (size, mtime) to build the key. */

@@ -38,7 +38,7 @@ public record FinetuneConfig(
     Integer trainableLayers,
     String freezeUntil) {
 
-  public static final String FILE = "config.json";
+  public static final String FILE = pcam.train.RunDirectory.CONFIG;
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */
   public TrainingPlan plan(int loaderThreads) {

@@ -1,5 +1,6 @@
 package pcam.model;
 
+import java.nio.file.Path;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import pcam.util.InputException;
@@ -52,4 +53,9 @@ public final class CnnModel extends GraphModel {
     return trainableParams;
   }
 
+
+  @Override
+  protected void addToExport(Path dir) {
+    ModelMetadata.pcamCnn().writeInto(dir);
+  }
 }

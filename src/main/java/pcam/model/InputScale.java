@@ -1,77 +1,102 @@
 package pcam.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
+import java.util.stream.Collectors;
 import pcam.util.InputException;
 
 /**
- * The pixel scale a Keras model was trained on. pcam's contract feeds RGB 0..255, so an imported
- * model gets this conversion in front of its first layer. Keras's names: {@code
- * keras.applications.imagenet_utils.preprocess_input} modes {@code caffe}, {@code tf}, {@code torch}
- * (= {@link #IMAGENET}).
+ * The pixel values a model's image input expects, as Keras notebooks prepare them. pcam's patches
+ * are RGB uint8; each scale maps a pixel value v of source channel {@link #sourceChannel} to the
+ * value fed in channel c, exactly as {@code keras.applications.imagenet_utils.preprocess_input}
+ * does for the three named modes.
  */
 public enum InputScale {
-  /** 0..255, unchanged (the model's own Rescaling layer, if any, does the rest). */
-  RAW,
-  /** x / 255. */
-  UNIT,
-  /** x / 255, then per channel (x - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]. */
-  IMAGENET,
-  /** RGB to BGR, then minus [103.939, 116.779, 123.68] (VGG16/ResNet50 of keras.applications). */
-  CAFFE,
-  /** x / 127.5 - 1, i.e. -1..1 (MobileNet, Inception, Xception). */
-  TF;
+  /** 0..255 as decoded: the contract's scale, and the one to use when the graph rescales itself. */
+  RAW("raw", "0..255 RGB as decoded"),
+  /** v / 255: {@code ImageDataGenerator(rescale=1/255)}, the usual notebook scale. */
+  UNIT("unit", "v/255, 0..1 RGB"),
+  /** Keras mode "torch": (v/255 - mean) / std with the ImageNet RGB mean and std. */
+  IMAGENET("imagenet", "(v/255 - [0.485,0.456,0.406]) / [0.229,0.224,0.225], RGB"),
+  /** Keras mode "caffe" (VGG16, ResNet50): RGB to BGR, minus the ImageNet BGR means, no scaling. */
+  CAFFE("caffe", "BGR, v - [103.939,116.779,123.68]"),
+  /** Keras mode "tf" (MobileNet, Inception, Xception): v/127.5 - 1, -1..1 RGB. */
+  TF("tf", "v/127.5 - 1, -1..1 RGB");
 
-  static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-  static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
-  static final float[] CAFFE_BGR_MEAN = {103.939f, 116.779f, 123.68f};
-
-  public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+  /** Keras's constants; in a holder because enum constants are built before an enum's own statics. */
+  private static final class Keras {
+    static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    static final double[] CAFFE_BGR_MEAN = {103.939, 116.779, 123.68};
   }
 
-  public static InputScale fromName(String name) {
-    for (InputScale s : values()) {
-      if (s.cliName().equalsIgnoreCase(name)) {
-        return s;
+  private final String label;
+  private final String formula;
+  private final float[][] tables = new float[3][256];
+
+  InputScale(String label, String formula) {
+    this.label = label;
+    this.formula = formula;
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        tables[c][v] = (float) value(c, v);
       }
     }
-    throw new InputException("unknown --input-scale '" + name + "' (choose from " + Arrays.toString(names()) + ")");
   }
 
-  public static String[] names() {
-    return Arrays.stream(values()).map(InputScale::cliName).toArray(String[]::new);
-  }
-
-  /** One line for logs and inspect: what the model receives. */
-  public String describe() {
-    return switch (this) {
-      case RAW -> "raw: RGB 0..255 as is";
-      case UNIT -> "unit: RGB / 255 (0..1)";
-      case IMAGENET -> "imagenet: RGB / 255, then (x - [0.485,0.456,0.406]) / [0.229,0.224,0.225]";
-      case CAFFE -> "caffe: BGR minus [103.939,116.779,123.68]";
-      case TF -> "tf: RGB / 127.5 - 1 (-1..1)";
+  private double value(int channel, int v) {
+    return switch (label) {
+      case "raw" -> v;
+      case "unit" -> v / 255.0;
+      case "imagenet" -> (v / 255.0 - Keras.IMAGENET_MEAN[channel]) / Keras.IMAGENET_STD[channel];
+      case "caffe" -> v - Keras.CAFFE_BGR_MEAN[channel];
+      case "tf" -> v / 127.5 - 1;
+      default -> throw new IllegalStateException(label);
     };
   }
 
-  /** The conversion of float32 NHWC RGB 0..255 {@code x}, as graph ops. */
-  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    return switch (this) {
-      case RAW -> x;
-      case UNIT -> tf.math.mul(x, tf.constant(1f / 255));
-      case IMAGENET -> {
-        // (x/255 - m) / s, in the operation order of Keras's "torch" mode.
-        Operand<TFloat32> unit = tf.math.div(x, tf.constant(255f));
-        yield tf.math.div(tf.math.sub(unit, tf.constant(IMAGENET_MEAN)), tf.constant(IMAGENET_STD));
-      }
-      case CAFFE -> {
-        Operand<TFloat32> bgr = tf.reverse(x, tf.constant(new int[] {-1}));
-        yield tf.math.sub(bgr, tf.constant(CAFFE_BGR_MEAN));
-      }
-      case TF -> tf.math.sub(tf.math.div(x, tf.constant(127.5f)), tf.constant(1f));
-    };
+  @JsonValue
+  public String label() {
+    return label;
+  }
+
+  /** How a pixel value v becomes the fed value, for logs and {@code inspect}. */
+  public String formula() {
+    return formula;
+  }
+
+  /** The RGB channel (0 R, 1 G, 2 B) that feeds input channel {@code channel}: reversed for caffe (BGR). */
+  public int sourceChannel(int channel) {
+    return this == CAFFE ? 2 - channel : channel;
+  }
+
+  /** The fed value for pixel value {@code v} (0..255) landing in input channel {@code channel}. */
+  public float apply(int channel, int v) {
+    return tables[channel][v];
+  }
+
+  /** Lookup table of input channel {@code channel}, indexed by the pixel value 0..255. */
+  float[] table(int channel) {
+    return tables[channel];
+  }
+
+  @JsonCreator
+  public static InputScale parse(String text) {
+    String wanted = text.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values())
+        .filter(s -> s.label.equals(wanted))
+        .findFirst()
+        .orElseThrow(() -> new InputException("unknown input scale '" + text + "' (expected one of " + labels() + ")"));
+  }
+
+  public static String labels() {
+    return Arrays.stream(values()).map(InputScale::label).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return label;
   }
 }

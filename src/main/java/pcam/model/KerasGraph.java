@@ -255,7 +255,7 @@ public final class KerasGraph {
 
     /** Runs every layer; returns the output layer's pre-activation (looking through dropout). */
     Operand<TFloat32> scores(KerasSpec spec, Operand<TFloat32> images) {
-      out.put(KerasSpec.INPUT, spec.inputScale().apply(tf.withSubScope("input_scale"), images));
+      out.put(KerasSpec.INPUT, scale(spec.inputScale(), tf.withSubScope("input_scale"), images));
       for (Node node : spec.nodes()) {
         List<Operand<TFloat32>> inputs = node.inputs().stream().map(out::get).toList();
         Ops s = scopes.get(node.id());
@@ -538,6 +538,22 @@ public final class KerasGraph {
       Operand<TFloat32> keep = s.dtypes.cast(s.math.greaterEqual(u, s.constant(rate)), TFloat32.class);
       return s.math.mul(x, s.math.mul(keep, s.constant(1f / (1f - rate))));
     }
+  }
+
+  /**
+   * The contract's RGB 0..255 {@code x} as the model expects it, as graph ops in the order of Keras's
+   * preprocessing formulas (so the float results match Keras's, not just {@link InputScale#apply}'s tables).
+   */
+  static Operand<TFloat32> scale(InputScale scale, Ops tf, Operand<TFloat32> x) {
+    return switch (scale) {
+      case RAW -> x;
+      case UNIT -> tf.math.mul(x, tf.constant(1f / 255));
+      case IMAGENET -> tf.math.div(
+          tf.math.sub(tf.math.div(x, tf.constant(255f)), tf.constant(new float[] {0.485f, 0.456f, 0.406f})),
+          tf.constant(new float[] {0.229f, 0.224f, 0.225f}));
+      case CAFFE -> tf.math.sub(tf.reverse(x, tf.constant(new int[] {-1})), tf.constant(new float[] {103.939f, 116.779f, 123.68f}));
+      case TF -> tf.math.sub(tf.math.div(x, tf.constant(127.5f)), tf.constant(1f));
+    };
   }
 
   static String activationName(Node node) {

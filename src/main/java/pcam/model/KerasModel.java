@@ -206,5 +206,8 @@ public final class KerasModel extends GraphModel {
   @Override
   protected void addToExport(Path dir) throws IOException {
     spec.save(dir);
+    // The SavedModel itself takes the contract's 0..255 and returns a probability; the Keras input
+    // scale lives in the graph (and in keras-model.json), so no command scales again.
+    new ModelMetadata(InputScale.RAW, null, ModelMetadata.OutputKind.PROBABILITY, null).writeInto(dir);
   }
 }

@@ -32,7 +32,7 @@ class ImportKerasCommandTest {
         "--out", model.toString(), "--input-scale", "imagenet");
     assertThat(imported.exitCode()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("Keras 2.14.0", "input scale: imagenet", "sigmoid is the probability");
-    assertThat(KerasSpec.load(model).inputScale().cliName()).isEqualTo("imagenet");
+    assertThat(KerasSpec.load(model).inputScale().label()).isEqualTo("imagenet");
 
     CliRun inspect = CliRun.run("inspect", model.toString());
     assertThat(inspect.out()).contains("scorable");

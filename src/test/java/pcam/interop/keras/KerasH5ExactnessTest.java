@@ -59,7 +59,7 @@ class KerasH5ExactnessTest {
     Batch batch = new Batch(pixels, labels, ids.size(), 96, 96);
 
     Path out = tmp.resolve(name);
-    KerasImport.run(dir.resolve(name + ".h5"), out, new KerasImport.Options(InputScale.fromName(scale), null), null);
+    KerasImport.run(dir.resolve(name + ".h5"), out, new KerasImport.Options(InputScale.parse(scale), null), null);
     float[] got;
     try (SavedModelScorer scorer = SavedModelScorer.load(out)) {
       got = scorer.predict(batch);
