@@ -1,6 +1,8 @@
 package pcam.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import pcam.util.PathGuard;
 import pcam.data.DataSpec;
 import pcam.data.SourceSpec;
 import pcam.util.InputException;
@@ -54,9 +56,6 @@ public final class DataOptions {
 
   /** The validated spec; an {@link InputException} naming the flag if a value is unusable. */
   public DataSpec toSpec() {
-    SourceSpec source = this.source.labelledSource();
-    Path labelsFile = source.labels();
-    Path imagesPath = source.images();
     if (limit != null && limit < 1) {
       throw new InputException("--limit must be at least 1, got " + limit);
     }
@@ -72,8 +71,14 @@ public final class DataOptions {
       throw new InputException("--dark-threshold (" + darkThreshold + ") must not exceed --bright-threshold ("
           + brightThreshold + ")");
     }
-    return new DataSpec(labelsFile, imagesPath, limit, sample, valFraction, seed, darkThreshold, brightThreshold,
+    SourceSpec where = source.labelledSource();
+    return new DataSpec(where.labels(), where.images(), limit, sample, valFraction, seed, darkThreshold, brightThreshold,
         skipMissing, skipBad, !noCache);
+  }
+
+  /** What the data flags name, for {@link pcam.util.PathGuard}. */
+  List<PathGuard.Role> inputs() {
+    return source.inputs();
   }
 
   public long seed() {

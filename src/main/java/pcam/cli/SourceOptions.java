@@ -20,7 +20,7 @@ public final class SourceOptions {
   private Path data;
 
   @Option(names = "--split", paramLabel = "SPLIT",
-      description = "With PCam's HDF5 files in --data: which split, ${COMPLETION-CANDIDATES}. Default: train.")
+      description = "With PCam's HDF5 files in --data: which split, ${COMPLETION-CANDIDATES}. Default: train (predict: test).")
   private DataLayout.Split split;
 
   @Option(names = "--labels", paramLabel = "FILE",
@@ -98,5 +98,28 @@ public final class SourceOptions {
       args.addAll(java.util.List.of("--labels", labels.toString()));
     }
     return args;
+  }
+
+  /** What the flags name, for {@link pcam.util.PathGuard}: the files of the detected layout, or the given paths. */
+  java.util.List<pcam.util.PathGuard.Role> inputs() {
+    if (data != null) {
+      return dataInputs("--data", data);
+    }
+    return java.util.List.of(pcam.util.PathGuard.Role.of("--images", images), pcam.util.PathGuard.Role.of("--labels", labels));
+  }
+
+  /** The files a --data folder contributes (every split for PCam); the folder itself when its layout is unknown. */
+  static java.util.List<pcam.util.PathGuard.Role> dataInputs(String flag, Path dir) {
+    java.util.List<pcam.util.PathGuard.Role> roles = new java.util.ArrayList<>();
+    for (DataLayout.Split s : DataLayout.pcamSplits(dir)) {
+      roles.add(pcam.util.PathGuard.Role.of(flag, DataLayout.pcamImages(dir, s)));
+      roles.add(pcam.util.PathGuard.Role.of(flag, DataLayout.pcamLabels(dir, s)));
+    }
+    if (roles.isEmpty()) {
+      roles.add(pcam.util.PathGuard.Role.of(flag, dir.resolve("train_labels.csv")));
+      roles.add(pcam.util.PathGuard.Role.of(flag, dir.resolve("train")));
+      roles.add(pcam.util.PathGuard.Role.of(flag, dir.resolve("test")));
+    }
+    return roles;
   }
 }

@@ -59,13 +59,7 @@ final class DecodeCache {
   }
 
   static DecodeCache atDefaultLocation() {
-    String property = System.getProperty("pcam.cache.dir");
-    String env = System.getenv("PCAM_CACHE_DIR");
-    Path dir =
-        property != null && !property.isBlank() ? Path.of(property)
-            : env != null && !env.isBlank() ? Path.of(env)
-            : Path.of(System.getProperty("user.home"), ".cache", "pcam");
-    return new DecodeCache(dir);
+    return new DecodeCache(pcam.util.CacheDir.root());
   }
 
   Path dir() {
@@ -75,7 +69,7 @@ final class DecodeCache {
   /** Where the entry for these rows of the source lives; stats every file to build the key. */
   Path entryFor(PatchSource source, int[] rows) {
     MessageDigest digest = sha256();
-    TiffSource.update(digest, "pcam decode cache v2 " + PatchReader.SIZE);
+    TiffSource.update(digest, "pcam decode cache v3 " + PatchReader.SIZE);
     source.fingerprint(digest, rows);
     return dir.resolve(HexFormat.of().formatHex(digest.digest()) + ".patches");
   }

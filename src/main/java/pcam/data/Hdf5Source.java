@@ -12,7 +12,6 @@ import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -287,9 +285,8 @@ public final class Hdf5Source implements PatchSource {
 
   @Override
   public void fingerprint(MessageDigest digest, int[] rows) {
-    BasicFileAttributes a = TiffSource.attributes(imagesFile);
-    TiffSource.update(digest, "hdf5 " + imagesFile.toAbsolutePath().normalize() + "|" + x.getPath() + "|" + a.size() + "|"
-        + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + a.fileKey());
+    TiffSource.update(digest, "hdf5 " + imagesFile.toAbsolutePath().normalize() + "|" + x.getPath() + "|"
+        + TiffSource.basicStamp(imagesFile) + "|" + TiffSource.unixStamp(imagesFile));
     StringBuilder sb = new StringBuilder(rows.length * 7);
     for (int row : rows) {
       sb.append(row).append(',');

@@ -3,16 +3,20 @@ package pcam.data;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.util.AtomicFiles;
@@ -138,14 +142,60 @@ public final class TiffSource implements PatchSource {
     return dir.resolve(ids.get(i) + EXTENSION);
   }
 
+  /**
+   * Every file's name, size, modification time, device, inode and <em>status-change time</em>
+   * ({@code unix:ctime}). The ctime is what makes it safe: size, mtime and inode survive
+   * {@code cp -p} over a file (or archive extraction with a shared mtime), but the kernel sets
+   * ctime on every write and no tool can set it back. Measured on the 4000-file sample: the ctime
+   * stat costs about 36 ms per 4000 files warm (plain stat: 11 ms), hashing every file's content
+   * 290 ms (CRC32C) to 390 ms (SHA-256) warm, and a full extra read of the data cold; so content is
+   * hashed only where there is no {@code unix} attribute view.
+   */
   @Override
   public void fingerprint(MessageDigest digest, int[] rows) {
     update(digest, "tiff " + dir.toAbsolutePath().normalize());
     for (int row : rows) {
       Path file = file(row);
-      BasicFileAttributes a = attributes(file);
-      update(digest, file.getFileName() + "|" + a.size() + "|" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + a.fileKey());
+      update(digest, file.getFileName() + "|" + (UNIX_ATTRIBUTES ? unixStamp(file) : basicStamp(file) + "|" + contentHash(file)));
     }
+  }
+
+  private static final boolean UNIX_ATTRIBUTES = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+
+  /** size, mtime (ns), device, inode and ctime (ns): changes with every write, whatever the writer preserves. */
+  static String unixStamp(Path file) {
+    Map<String, Object> a;
+    try {
+      a = Files.readAttributes(file, "unix:size,lastModifiedTime,dev,ino,ctime");
+    } catch (NoSuchFileException e) {
+      throw new InputException(file + ": file not found (removed while loading?)", e);
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot read file attributes (" + AtomicFiles.describe(e) + ")", e);
+    }
+    return a.get("size") + "|" + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) + "|" + a.get("dev") + "|"
+        + a.get("ino") + "|" + ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+  }
+
+  /** The file's stamp without ctime: size, mtime, file key. */
+  static String basicStamp(Path file) {
+    BasicFileAttributes a = attributes(file);
+    return a.size() + "|" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|" + a.fileKey();
+  }
+
+  /** Without ctime: the content itself (capped like every image read), CRC32C. */
+  private static long contentHash(Path file) {
+    CRC32C crc = new CRC32C();
+    try {
+      crc.update(PatchReader.readBytes(file));
+    } catch (BadPatchException e) {
+      crc.update(e.getMessage().getBytes(StandardCharsets.UTF_8)); // decoding reports it; the key only needs to be stable
+    }
+    return crc.getValue();
+  }
+
+  /** {@code <id>.tif} with a non-empty id: a file named just {@code .tif} is no patch of anything. */
+  public static boolean isPatchFileName(String name) {
+    return name.endsWith(EXTENSION) && name.length() > EXTENSION.length();
   }
 
   static void update(MessageDigest digest, String s) {
@@ -171,7 +221,12 @@ public final class TiffSource implements PatchSource {
     Set<String> names = new HashSet<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(imagesDir, "*" + EXTENSION)) {
       for (Path entry : entries) {
-        names.add(entry.getFileName().toString());
+        String name = entry.getFileName().toString();
+        if (isPatchFileName(name)) {
+          names.add(name);
+        } else {
+          LOG.warn("ignoring {}: its id would be empty", entry);
+        }
       }
     } catch (IOException e) {
       throw new InputException(imagesDir + ": cannot list the images folder (" + AtomicFiles.describe(e) + ")", e);

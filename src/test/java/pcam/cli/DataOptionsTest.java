@@ -18,10 +18,25 @@ class DataOptionsTest {
   }
 
   @Test
-  void dataDirMeansTheKaggleLayoutWithDefaults() {
-    DataSpec spec = parse("--data", "/d");
-    assertThat(spec).isEqualTo(new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), null, null, 0.1, 42,
+  void dataDirMeansTheKaggleLayoutWithDefaults(@org.junit.jupiter.api.io.TempDir Path d) throws java.io.IOException {
+    java.nio.file.Files.writeString(d.resolve("train_labels.csv"), "id,label\n");
+    DataSpec spec = parse("--data", d.toString());
+    assertThat(spec).isEqualTo(new DataSpec(d.resolve("train_labels.csv"), d.resolve("train"), null, null, 0.1, 42,
         10, 245, false, false, true));
+    assertBad(d + ": a Kaggle-layout folder has only labelled train data; --split valid applies to PCam's HDF5 files",
+        "--data", d.toString(), "--split", "valid");
+  }
+
+  @Test
+  void dataDirWithPcamFilesPicksTheSplit(@org.junit.jupiter.api.io.TempDir Path d) throws java.io.IOException {
+    for (String f : new String[] {"valid_x", "valid_y", "test_x"}) {
+      java.nio.file.Files.writeString(d.resolve("camelyonpatch_level_2_split_" + f + ".h5"), "");
+    }
+    DataSpec spec = parse("--data", d.toString(), "--split", "valid");
+    assertThat(spec.images()).isEqualTo(d.resolve("camelyonpatch_level_2_split_valid_x.h5"));
+    assertThat(spec.labels()).isEqualTo(d.resolve("camelyonpatch_level_2_split_valid_y.h5"));
+    assertBad(d + ": no PCam train split (camelyonpatch_level_2_split_train_x.h5); this folder has [valid, test]",
+        "--data", d.toString());
   }
 
   @Test
@@ -35,23 +50,27 @@ class DataOptionsTest {
 
   @Test
   void badCombinationsAndValuesAreNamed() {
-    assertBad("no dataset given: use --data DIR (Kaggle layout) or --labels CSV with --images DIR");
-    assertBad("give either --data DIR or --labels CSV with --images DIR, not both", "--data", "d", "--labels", "l");
-    assertBad("--labels needs --images DIR", "--labels", "l.csv");
-    assertBad("--images needs --labels CSV", "--images", "i");
-    assertBad("--val-fraction must be in [0, 1), got 1.0", "--data", "d", "--val-fraction", "1");
-    assertBad("--val-fraction must be in [0, 1), got -0.1", "--data", "d", "--val-fraction", "-0.1");
-    assertBad("--limit must be at least 1, got -5", "--data", "d", "--limit", "-5");
-    assertBad("--sample must be at least 1, got 0", "--data", "d", "--sample", "0");
-    assertBad("--dark-threshold must be within 0..255, got 300", "--data", "d", "--dark-threshold", "300");
-    assertBad("--dark-threshold (200) must not exceed --bright-threshold (100)", "--data", "d",
+    assertBad("no dataset given: use --data DIR (Kaggle or PCam HDF5 layout) or --images with --labels");
+    assertBad("give either --data DIR or --images (with --labels), not both", "--data", "d", "--labels", "l");
+    assertBad("--labels needs --images (a folder of .tif, or an HDF5 file)", "--labels", "l.csv");
+    assertBad("--images i needs --labels CSV (id,label)", "--images", "i");
+    assertBad("--images x_x.h5 needs --labels Y.h5 (PCam's labels file)", "--images", "x_x.h5");
+    assertBad("--split picks a PCam split inside --data DIR; with --images give the split's file itself",
+        "--images", "x.h5", "--split", "test");
+    assertBad("--data nope: folder not found", "--data", "nope");
+    assertBad("--val-fraction must be in [0, 1), got 1.0", "--data", ".", "--val-fraction", "1");
+    assertBad("--val-fraction must be in [0, 1), got -0.1", "--data", ".", "--val-fraction", "-0.1");
+    assertBad("--limit must be at least 1, got -5", "--data", ".", "--limit", "-5");
+    assertBad("--sample must be at least 1, got 0", "--data", ".", "--sample", "0");
+    assertBad("--dark-threshold must be within 0..255, got 300", "--data", ".", "--dark-threshold", "300");
+    assertBad("--dark-threshold (200) must not exceed --bright-threshold (100)", "--data", ".",
         "--dark-threshold", "200", "--bright-threshold", "100");
   }
 
   @Test
   void helpExplainsEveryOption() {
     String help = new CommandLine(new Probe()).getUsageMessage();
-    for (String flag : new String[] {"--data=DIR", "--labels=CSV", "--images=DIR", "--limit=N", "--sample=N", "--seed=S",
+    for (String flag : new String[] {"--data=DIR", "--split=SPLIT", "--labels=FILE", "--images=DIR|X.h5", "--limit=N", "--sample=N", "--seed=S",
         "--val-fraction=F", "--dark-threshold=V", "--bright-threshold=V", "--skip-missing", "--skip-bad", "--no-cache"}) {
       assertThat(help).contains(flag);
     }
