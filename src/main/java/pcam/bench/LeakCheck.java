@@ -1,7 +1,8 @@
 package pcam.bench;
 
 import pcam.data.Augmentation;
-import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
+import pcam.data.EndlessBatches;
 import pcam.data.PatchSet;
 import pcam.model.Architecture;
 import pcam.model.CnnModel;
@@ -33,43 +34,12 @@ public final class LeakCheck {
             0, 0, defaults.initializer(), defaults.optimizer(), 1);
     float lr = (float) settings.architecture().defaultLearningRate();
     try (CnnModel model = CnnModel.create(spec, new Device(Device.Kind.CPU, 0), threads);
-        Steps steps = new Steps(patches, settings.batchSize(), STUDY_AUGMENTATION, loaderThreads)) {
+        EndlessBatches steps = patches.endlessBatches(
+            BatchOptions.training(settings.batchSize(), STUDY_AUGMENTATION, 0, loaderThreads, 4))) {
       for (int i = 0; i < settings.warmupSteps(); i++) {
         model.trainStep(steps.next(), lr);
       }
       return RssTrace.run(settings.steps(), settings.samples(), i -> model.trainStep(steps.next(), lr));
-    }
-  }
-
-  /** Endless full batches: a new shuffled, augmented epoch (and loader) whenever one runs out, as the trainer does. */
-  private static final class Steps implements AutoCloseable {
-    private final PatchSet patches;
-    private final int batchSize;
-    private final Augmentation augmentation;
-    private final int threads;
-    private long epoch;
-    private BatchLoader loader;
-
-    Steps(PatchSet patches, int batchSize, Augmentation augmentation, int threads) {
-      this.patches = patches;
-      this.batchSize = batchSize;
-      this.augmentation = augmentation;
-      this.threads = threads;
-    }
-
-    pcam.data.Batch next() {
-      if (loader == null || !loader.hasNext()) {
-        close();
-        loader = new BatchLoader(patches, batchSize, true, augmentation, epoch++, threads, 4);
-      }
-      return loader.next();
-    }
-
-    @Override
-    public void close() {
-      if (loader != null) {
-        loader.close();
-      }
     }
   }
 }

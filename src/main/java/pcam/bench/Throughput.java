@@ -3,6 +3,8 @@ package pcam.bench;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
+import pcam.data.EndlessBatches;
 import pcam.data.PatchSet;
 import pcam.model.CnnModel;
 
@@ -78,17 +80,11 @@ public final class Throughput {
   public static double endToEnd(CnnModel model, PatchSet patches, int batchSize, Augmentation augmentation,
       int loaderThreads, int prefetch, float learningRate, int steps, long[] epoch) {
     long start = System.nanoTime();
-    int done = 0;
-    while (done < steps) {
-      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
-        while (loader.hasNext() && done < steps) {
-          Batch batch = loader.next();
-          if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
-            model.trainStep(batch, learningRate);
-            done++;
-          }
-        }
+    try (EndlessBatches batches = patches.endlessBatches(BatchOptions.training(batchSize, augmentation, epoch[0], loaderThreads, prefetch))) {
+      for (int done = 0; done < steps; done++) {
+        model.trainStep(batches.next(), learningRate); // full batches only: a short one would skew img/s
       }
+      epoch[0] = batches.nextSeed();
     }
     return (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
   }
@@ -99,20 +95,16 @@ public final class Throughput {
    */
   public static double loaderOnly(PatchSet patches, int batchSize, Augmentation augmentation, int threads, int batches) {
     long start = System.nanoTime();
-    int done = 0;
-    for (long epoch = 0; done < batches; epoch++) {
-      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch, threads, 4)) {
-        while (loader.hasNext() && done < batches) {
-          loader.next();
-          done++;
-        }
+    try (EndlessBatches stream = patches.endlessBatches(BatchOptions.training(batchSize, augmentation, 0, threads, 4))) {
+      for (int done = 0; done < batches; done++) {
+        stream.next();
       }
     }
     return (double) batches * batchSize / ((System.nanoTime() - start) / 1e9);
   }
 
   static Batch firstBatch(PatchSet patches, int batchSize) {
-    try (BatchLoader loader = new BatchLoader(patches, batchSize, false, Augmentation.NONE, 0, 1, 1)) {
+    try (BatchLoader loader = patches.batches(BatchOptions.inOrder(batchSize, 1, 1))) {
       return loader.next();
     }
   }

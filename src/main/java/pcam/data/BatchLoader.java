@@ -31,17 +31,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
   private final int batches;
   private int submitted;
 
-  /**
-   * @param shuffle whether to visit the rows in a seeded random order (training) or in order
-   * @param augmentation applied per patch; {@link Augmentation#NONE} for validation and scoring
-   * @param threads background threads assembling batches
-   * @param prefetch how many batches to prepare ahead of the consumer
-   */
-  public BatchLoader(
-      PatchSet set, int batchSize, boolean shuffle, Augmentation augmentation, long seed, int threads, int prefetch) {
-    if (batchSize <= 0) {
-      throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-    }
+  /** Made by {@link PatchSet#batches}. */
+  BatchLoader(PatchSet set, BatchOptions options) {
+    int batchSize = options.batchSize();
+    boolean shuffle = options.shuffle();
+    Augmentation augmentation = options.augmentation();
+    long seed = options.seed();
+    int threads = options.threads();
+    int prefetch = options.prefetch();
     this.set = set;
     this.batchSize = batchSize;
     this.seed = seed;

@@ -113,6 +113,19 @@ public final class PatchSet {
     return new PatchSet(Arrays.asList(subIds), subLabels, store, subRows, height, width);
   }
 
+  /** One pass in batches, assembled on background threads; close it when done. */
+  public BatchLoader batches(BatchOptions options) {
+    return new BatchLoader(this, options);
+  }
+
+  /**
+   * Full batches without end, for benchmarks and soak tests: each time a pass runs out the next
+   * starts with the next seed (a fresh permutation); a short last batch is skipped.
+   */
+  public EndlessBatches endlessBatches(BatchOptions options) {
+    return new EndlessBatches(this, options);
+  }
+
   /** The same patches copied onto the heap (the in-memory baseline the benchmarks compare against). */
   public PatchSet onHeap() {
     byte[][] copy = new byte[size()][];

@@ -19,6 +19,7 @@ import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.Resize;
 import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;
 import pcam.data.PatchSet;
@@ -160,7 +161,7 @@ public final class Predictor {
     long start = System.nanoTime();
     int at = 0;
     try (BatchLoader loader =
-            new BatchLoader(set, options.batchSize(), false, Augmentation.NONE, 0, options.threads(), options.prefetch());
+            set.batches(BatchOptions.inOrder(options.batchSize(), options.threads(), options.prefetch()));
         Progress progress = Progress.start("scoring", set.size(), "img")) {
       while (loader.hasNext()) {
         Batch batch = Resize.bilinear(loader.next(), model.inputHeight(), model.inputWidth());

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
 import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
 import pcam.eval.LabelledPredictions;
@@ -251,7 +252,7 @@ public final class Trainer {
     long seen = state.seen();
     double seconds = state.trainSeconds();
     try (BatchLoader loader =
-        new BatchLoader(train, plan.batchSize(), true, plan.augmentation(), epochSeed(epoch), plan.loaderThreads(), PREFETCH)) {
+        train.batches(BatchOptions.training(plan.batchSize(), plan.augmentation(), epochSeed(epoch), plan.loaderThreads(), PREFETCH))) {
       for (int skip = 0; skip < done; skip++) {
         loader.next(); // batches this epoch already trained on before the interruption
       }
@@ -305,7 +306,7 @@ public final class Trainer {
     double lossSum = 0;
     int at = 0;
     try (BatchLoader loader =
-        new BatchLoader(validation, plan.batchSize(), false, Augmentation.NONE, 0, plan.loaderThreads(), PREFETCH)) {
+        validation.batches(BatchOptions.inOrder(plan.batchSize(), plan.loaderThreads(), PREFETCH))) {
       while (loader.hasNext()) {
         Batch batch = loader.next();
         TrainableModel.EvalResult result = model.evaluate(batch);

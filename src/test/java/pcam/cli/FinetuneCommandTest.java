@@ -12,6 +12,7 @@ import pcam.SharedData;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
 import pcam.data.Datasets;
 import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
@@ -32,7 +33,7 @@ class FinetuneCommandTest {
   private static float[] score(ScoringModel model, PatchSet set) {
     float[] scores = new float[set.size()];
     int at = 0;
-    try (BatchLoader batches = new BatchLoader(set, 100, false, Augmentation.NONE, 0, 1, 2)) {
+    try (BatchLoader batches = set.batches(BatchOptions.inOrder(100, 1, 2))) {
       while (batches.hasNext()) {
         Batch batch = batches.next();
         System.arraycopy(model.predict(batch), 0, scores, at, batch.count());

@@ -22,6 +22,7 @@ import pcam.TestPatches;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
+import pcam.data.BatchOptions;
 import pcam.data.PatchSet;
 import pcam.data.Resize;
 import pcam.eval.BinaryMetrics;
@@ -67,7 +68,7 @@ class ContractModelTest {
       double aucBefore = BinaryMetrics.auc(predictAll(model, validation), labels(validation));
 
       for (int epoch = 0; epoch < 8; epoch++) {
-        try (BatchLoader batches = new BatchLoader(train, 32, true, Augmentation.NONE, epoch, 1, 2)) {
+        try (BatchLoader batches = train.batches(BatchOptions.training(32, Augmentation.NONE, epoch, 1, 2))) {
           while (batches.hasNext()) {
             StepResult step = model.trainStep(batches.next(), 3e-3f);
             assertThat(step.loss()).isFinite();
