@@ -13,7 +13,7 @@ import pcam.model.Optimizer;
 
 class RunConfigTest {
   @Test
-  void savedConfigReadsBackIdentical(@TempDir Path run) {
+  void savedConfigReadsBackIdentical(@TempDir Path run) throws java.io.IOException {
     RunConfig config =
         new RunConfig(
             Architecture.CNN9, 72, 7, 32, Optimizer.RMSPROP, 5e-4,
@@ -21,6 +21,13 @@ class RunConfigTest {
             1e-3, 2e-3, Initializer.LECUN_NORMAL, new Augmentation(true, false, 40), 3, 2, "cpu", 1234,
             new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true));
     config.save(run);
+    assertThat(RunConfig.load(run)).isEqualTo(config);
+
+    // A run folder written before HDF5 support named the data paths labelsCsv and imagesDir: it still resumes.
+    Path file = run.resolve(RunConfig.FILE);
+    String old = java.nio.file.Files.readString(file).replace("\"labels\"", "\"labelsCsv\"").replace("\"images\"", "\"imagesDir\"");
+    assertThat(old).contains("\"labelsCsv\"").contains("\"imagesDir\"").doesNotContain("\"labels\" :");
+    java.nio.file.Files.writeString(file, old);
     assertThat(RunConfig.load(run)).isEqualTo(config);
   }
 }
