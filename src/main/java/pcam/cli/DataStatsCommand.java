@@ -3,6 +3,7 @@ package pcam.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import pcam.data.PatchReader;
 import pcam.data.Subsets;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
             + " images that are unreadable, wrong-size or not RGB (always counted and skipped here, never fatal),"
             + " the cleaning outcome and the train/validation split. Writes a PNG contact sheet of a few patches"
             + " per class with the centre 32x32 (the region that decides the label) outlined.")
-public final class DataStatsCommand implements Callable<Integer> {
+public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
   @Spec private CommandSpec spec;
   @Mixin private DataOptions data;
 
@@ -43,13 +45,27 @@ public final class DataStatsCommand implements Callable<Integer> {
   @Option(names = "--per-class", paramLabel = "N", defaultValue = "8", description = "Patches per class on the sheet.")
   private int perClass;
 
+  private Path sheetFile() {
+    return sheet != null ? sheet : out.resolve("contact-sheet.png");
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    return data.inputs();
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of(sheet != null ? "--sheet" : "--out", sheetFile()));
+  }
+
   @Override
   public Integer call() {
     if (perClass < 1 || perClass > 64) {
       throw new InputException("--per-class must be within 1..64, got " + perClass);
     }
     DataSpec given = data.toSpec();
-    Path png = sheet != null ? sheet : out.resolve("contact-sheet.png");
+    Path png = sheetFile();
     if (sheet != null && Files.isDirectory(sheet)) {
       throw new InputException("--sheet " + sheet + " is a folder, expected a PNG file name");
     }

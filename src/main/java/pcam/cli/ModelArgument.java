@@ -2,18 +2,27 @@ package pcam.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pcam.interop.SavedModelInspector;
+import pcam.interop.ScoringSetup;
 import pcam.model.SavedModelScorer;
+import pcam.model.ServingSpec;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
 final class ModelArgument {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelArgument.class);
+
   private ModelArgument() {}
 
   static Path savedModelDir(Path m) {
     if (Files.isRegularFile(m.resolve("saved_model.pb"))) {
       return m;
     }
-    Path inRun = m.resolve("model");
+    Path inRun = RunDirectory.at(m).model();
     if (Files.isRegularFile(inRun.resolve("saved_model.pb"))) {
       return inRun;
     }
@@ -23,12 +32,38 @@ final class ModelArgument {
     throw new InputException(m + ": neither a SavedModel (no saved_model.pb) nor a run directory (no model/saved_model.pb)");
   }
 
+  /** The folder {@code --model M} reads, without failing when it is missing (the command reports that). */
+  static PathGuard.Role input(String flag, Path m) {
+    return PathGuard.Role.of(flag, isRunDirectory(m) ? RunDirectory.at(m).model() : m);
+  }
+
   static SavedModelScorer open(Path m) {
-    return SavedModelScorer.load(savedModelDir(m));
+    return open(m, ScoringSetup.Choices.NONE);
+  }
+
+  /**
+   * Loads M to score as the graph, the stored choices and {@code choices} say (see {@link
+   * ScoringSetup}); logs how, stores new choices beside the model, and fails with the flags still
+   * needed. Nothing is written unless the model and the choices check out.
+   */
+  static SavedModelScorer open(Path m, ScoringSetup.Choices choices) {
+    Path dir = savedModelDir(m);
+    ScoringSetup setup = ScoringSetup.resolve(dir, SavedModelInspector.inspect(dir), choices);
+    ServingSpec spec = setup.requireSpec(dir);
+    SavedModelScorer scorer = SavedModelScorer.load(dir, spec, null);
+    setup.lines().forEach(line -> LOG.info("model {}", line));
+    try {
+      setup.remember(dir).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
+          file.startsWith(dir) ? "" : " (the model folder is read-only)"));
+    } catch (RuntimeException e) {
+      scorer.close();
+      throw e;
+    }
+    return scorer;
   }
 
   /** True when M is a run directory rather than a bare SavedModel. */
   static boolean isRunDirectory(Path m) {
-    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(m.resolve("model").resolve("saved_model.pb"));
+    return !Files.isRegularFile(m.resolve("saved_model.pb")) && Files.isRegularFile(RunDirectory.at(m).model().resolve("saved_model.pb"));
   }
 }

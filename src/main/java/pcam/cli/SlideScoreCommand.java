@@ -25,6 +25,7 @@ import pcam.slide.SlideScorer;
 import pcam.slide.TissueMask;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
           + " position and the rest of the slide is scored. Ctrl-C stops cleanly (exit 130) and writes nothing for"
           + " the unfinished slide."
     })
-public final class SlideScoreCommand implements Callable<Integer> {
+public final class SlideScoreCommand implements Callable<Integer>, UsesFiles {
   private static final Logger log = LoggerFactory.getLogger(SlideScoreCommand.class);
   private static final List<String> EXTENSIONS = List.of(".tif", ".tiff", ".svs", ".btf", ".tf8");
   static final int INTERRUPTED = 130;
@@ -92,10 +93,20 @@ public final class SlideScoreCommand implements Callable<Integer> {
   private double threshold;
 
   @Override
+  public List<PathGuard.Role> inputs() {
+    return List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--slide", slide), scoring.model.classNames());
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", out));
+  }
+
+  @Override
   public Integer call() {
     Predictor.Options options = scoring.toOptions();
     SlideJob.Settings settings = new SlideJob.Settings(model.toString(),
-        ModelResolution.of(List.of(model, ModelArgument.savedModelDir(model)), mpp), slideMpp, level, stride, minTissue,
+        ModelResolution.of(ModelArgument.savedModelDir(model), mpp), slideMpp, level, stride, minTissue,
         threshold, options.batchSize(), options.tta(), options.threads());
     List<Path> slides = slides();
     boolean folder = Files.isDirectory(slide);
@@ -118,7 +129,7 @@ public final class SlideScoreCommand implements Callable<Integer> {
     }, "pcam-slide-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int failed = 0;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
       for (Path file : slides) {
         if (stop.get()) {
           return INTERRUPTED;

@@ -13,7 +13,7 @@ public record Augmentation(boolean horizontalFlip, boolean verticalFlip, double 
   public static final Augmentation DEFAULT = new Augmentation(true, true, 0);
 
   public Augmentation {
-    if (maxRotationDegrees < 0 || maxRotationDegrees > 180) {
+    if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 180)) { // NaN fails too
       throw new IllegalArgumentException("rotation must be within 0..180 degrees, got " + maxRotationDegrees);
     }
   }

@@ -50,8 +50,8 @@ public interface LearningRateSchedule {
       if (patience < 1) {
         throw new InputException("--lr-patience must be >= 1, got " + patience);
       }
-      if (!(minRate >= 0)) {
-        throw new InputException("--lr-min must be >= 0, got " + minRate);
+      if (!(minRate >= 0) || Double.isInfinite(minRate)) {
+        throw new InputException("--lr-min must be a finite number >= 0, got " + minRate);
       }
     }
 
@@ -92,6 +92,7 @@ public interface LearningRateSchedule {
 
     @Override
     public void epochEnded(EpochRecord record) {
+      // A NaN AUC (never written by the trainer, but a hand-edited history.csv) counts as no improvement.
       if (record.valAuc() > best) {
         best = record.valAuc();
         wait = 0;

@@ -44,7 +44,7 @@ public record RunConfig(
     long seed,
     DataSpec data) {
 
-  public static final String FILE = "config.json";
+  public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
     return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed);
