@@ -110,7 +110,7 @@ public final class SlideScoreCommand implements Callable<Integer>, UsesFiles {
         threshold, options.batchSize(), options.tta(), options.threads());
     List<Path> slides = slides();
     boolean folder = Files.isDirectory(slide);
-    checkOutputs(slides, folder);
+    checkOutputs();
     PrintWriter stdout = spec.commandLine().getOut();
     AtomicReference<SlideScorer> running = new AtomicReference<>();
     CountDownLatch finished = new CountDownLatch(1);
@@ -200,25 +200,12 @@ public final class SlideScoreCommand implements Callable<Integer>, UsesFiles {
     }
   }
 
-  /** Outputs never land on an input: not in the model's folder, never over a slide. */
-  private void checkOutputs(List<Path> slides, boolean folder) {
-    AtomicFiles.requireCreatable(out, "--out");
-    Path outAbs = out.toAbsolutePath().normalize();
-    Path modelAbs = model.toAbsolutePath().normalize();
-    if (outAbs.startsWith(modelAbs)) {
-      throw new InputException("--out " + out + ": is inside the model folder " + model + "; choose another folder");
-    }
+  /** Inputs are guarded by {@link PathGuard} (see {@link #outputs()}); here: --out must be a usable folder. */
+  private void checkOutputs() {
     if (Files.isRegularFile(out)) {
       throw new InputException("--out " + out + ": is a file; --out names a folder");
     }
-    for (Path s : slides) {
-      Path dir = folder ? outAbs.resolve(stem(s)) : outAbs;
-      for (String name : SlideOutputs.FILES) {
-        if (dir.resolve(name).equals(s.toAbsolutePath().normalize())) {
-          throw new InputException("--out " + out + ": would overwrite the slide " + s);
-        }
-      }
-    }
+    AtomicFiles.requireCreatable(out, "--out");
   }
 
   private static String stem(Path file) {

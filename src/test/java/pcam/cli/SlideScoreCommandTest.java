@@ -233,7 +233,7 @@ class SlideScoreCommandTest {
     CliRun intoModel = CliRun.run("slide", "score", "--model", mean.toString(), "--slide", noRes.toString(),
         "--out", mean.resolve("x").toString(), "--slide-mpp", "1");
     assertThat(intoModel.exitCode()).isEqualTo(2);
-    assertThat(intoModel.err()).contains("inside the model folder");
+    assertThat(intoModel.err()).contains("is inside the input --model");
   }
 
   private static float[] toArray(List<Float> list) {
