@@ -127,7 +127,8 @@ class KerasSavedModelCommandsTest {
     assertThat(chosen.out())
         .contains("scoring     class   2 = glacier: column 2 (from --positive-class)")
         .contains("stored      these choices in " + ModelMetadata.cacheEntry(model) + " (the model folder is read-only)")
-        .contains("verdict     scorable: serving_default takes one image batch and gives one output 'output_0' [?,6]");
+        .contains("verdict     scorable: serving_default takes one image batch and gives one output 'output_0' [?,6]")
+        .doesNotContain("warning");
     assertSharedFolderUntouched(model);
   }
 
@@ -159,8 +160,14 @@ class KerasSavedModelCommandsTest {
     assertThat(Submission.read(tmp.resolve("reused.csv"))).isEqualTo(index);
   }
 
+  /**
+   * This export's serving function applies its RandomFlip/RandomRotation layers at inference (a
+   * seed variable advances on every call), so a patch scores differently on each call: inspect
+   * warns. A freshly loaded model starts from the same seed state, and both pcam and the direct
+   * session below score the 8 patches in one call, so their first calls still agree.
+   */
   @Test
-  void bloodCellsAt224PredictTheNamedClassColumn() {
+  void bloodCellsAt224PredictTheNamedClassColumnAndInspectWarnsOfRandomOpsAtInference() {
     Path model = savedModel("keras3-bloodcell-tf2.18");
     float[][] rows = modelRows(model, 224, 8);
 
@@ -172,7 +179,19 @@ class KerasSavedModelCommandsTest {
       assertThat(scores.get(idList.get(i))).isCloseTo(rows[i][4], within(1e-6f));
     }
     CliRun inspect = CliRun.run("inspect", model.toString());
-    assertThat(inspect.out()).contains("scoring     class   4 = lymphocyte: column 4 (stored in " + ModelMetadata.cacheEntry(model) + ")");
+    assertThat(inspect.out())
+        .contains("scoring     class   4 = lymphocyte: column 4 (stored in " + ModelMetadata.cacheEntry(model) + ")")
+        .contains("warning     the serving function draws random numbers (random_flip_1, random_rotation_1): augmentation"
+            + " layers are active at inference, so a patch scores differently on each call");
+    // The warning is true: the same batch, scored twice by one loaded model, gives other numbers.
+    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+      Batch batch = Resize.bilinear(new Batch(new byte[2 * PatchReader.BYTES], new float[2], 2, 96, 96), 224, 224);
+      java.util.Arrays.fill(batch.pixels(), (byte) 90);
+      for (int i = 0; i < batch.pixels().length; i += 7) {
+        batch.pixels()[i] = (byte) (i % 251);
+      }
+      assertThat(scorer.predict(batch)).isNotEqualTo(scorer.predict(batch));
+    }
   }
 
   @Test
