@@ -214,6 +214,7 @@ final class ServingGraph {
     final FunctionDef function;
     final Scope caller;
     final NodeDef call;
+
     Scope(List<NodeDef> nodeList, FunctionDef function, Scope caller, NodeDef call) {
       this.nodeList = nodeList;
       this.function = function;

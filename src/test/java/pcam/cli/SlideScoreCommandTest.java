@@ -77,7 +77,8 @@ class SlideScoreCommandTest {
     JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("level").asInt()).isEqualTo(1);
     assertThat(summary.get("level_mpp").asDouble()).isCloseTo(0.972, within(1e-3));
-    assertThat(summary.get("model_mpp_source").asText()).startsWith("assumed");
+    // pcam's cnn3 export records the resolution it was trained at (pcam-model.json, mpp 0.972).
+    assertThat(summary.get("model_mpp_source").asText()).isEqualTo(cnn3.resolve("model").resolve("pcam-model.json").toString());
 
     Map<String, Mosaic.Cell> cells = new HashMap<>();
     for (Mosaic.Cell c : Mosaic.cells()) {
