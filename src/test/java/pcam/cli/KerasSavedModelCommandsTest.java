@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
+import com.fasterxml.jackson.databind.JsonNode;
 import pcam.SharedData;
+import pcam.util.Json;
 import pcam.data.Batch;
 import pcam.data.PatchReader;
 import pcam.data.Resize;
@@ -120,7 +122,15 @@ class KerasSavedModelCommandsTest {
         .contains("scoring     output  output_0 float32 [?,6]: probabilities (the serving function ends in Softmax), used as they are")
         .contains("verdict     needs options: --positive-class INDEX|NAME: output_0 has 6 classes: 0 buildings, 1 forest, "
             + "2 glacier, 3 mountain, 4 sea, 5 street; which one is tumour?");
-    assertThat(CliRun.run("inspect", "--require", "scorable", model.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    CliRun required = CliRun.run("inspect", "--require", "scorable", model.toString());
+    assertThat(required.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(required.err()).startsWith("pcam: " + model + " needs options, not scorable as it stands: --positive-class INDEX|NAME")
+        .hasLineCount(1);
+    JsonNode json = Json.MAPPER.readTree(CliRun.run("inspect", "--json", model.toString()).out());
+    assertThat(json.get("verdict").asText()).isEqualTo("SCORABLE");
+    assertThat(json.get("needs").get(0).asText()).startsWith("--positive-class INDEX|NAME: output_0 has 6 classes");
+    assertThat(json.get("serving").get("endsIn").asText()).isEqualTo("Softmax");
+    assertThat(json.get("serving").get("inputPreprocessing").asText()).startsWith("x*0.003921569 (x/255");
 
     CliRun chosen = CliRun.run("inspect", "--positive-class", "glacier", "--require", "scorable", model.toString());
     assertThat(chosen.exitCode()).as(chosen.err()).isZero();
