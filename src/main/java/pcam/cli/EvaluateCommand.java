@@ -130,6 +130,7 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
   public List<PathGuard.Role> inputs() {
     List<PathGuard.Role> roles = new java.util.ArrayList<>(data.inputs());
     roles.add(ModelArgument.input("--model", model));
+    roles.add(scoring.model.classNames());
     return roles;
   }
 

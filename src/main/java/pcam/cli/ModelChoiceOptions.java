@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import pcam.interop.ScoringSetup;
 import pcam.model.InputScale;
 import pcam.model.ModelMetadata.OutputKind;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,6 +34,11 @@ public final class ModelChoiceOptions {
       description = "probability or logit (pcam then applies sigmoid/softmax). Default: pcam-model.json, else read "
           + "from the graph (Sigmoid/Softmax last = probability, a Dense layer without activation = logit).")
   private String outputKind;
+
+  /** The --class-names file, an input that no output may overwrite (null path when not given). */
+  PathGuard.Role classNames() {
+    return PathGuard.Role.of("--class-names", labels);
+  }
 
   ScoringSetup.Choices toChoices() {
     return new ScoringSetup.Choices(

@@ -47,7 +47,8 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
 
   @Override
   public List<PathGuard.Role> inputs() {
-    return List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--images", images), PathGuard.Role.of("--ids", ids));
+    return List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--images", images), PathGuard.Role.of("--ids", ids),
+        scoring.model.classNames());
   }
 
   @Override

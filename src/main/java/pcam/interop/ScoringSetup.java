@@ -149,7 +149,7 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
       classWhy = "from --positive-class";
     } else if (kept.positiveClass() != null) {
       positive = kept.positiveClass();
-      checkRange(positive, classes, output, names);
+      checkRange("positive_class " + positive + " (" + storedIn + ")", positive, classes, output, names);
       classWhy = storedIn;
     } else if (classes == 1 || classes == 2) {
       positive = 1;
@@ -213,14 +213,14 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
             + output.key() + " has " + classes + ": cannot look up '" + t + "'");
       }
     }
-    checkRange(index, classes, output, names);
+    checkRange("--positive-class " + index, index, classes, output, names);
     return index;
   }
 
-  private static void checkRange(int index, int classes, TensorSpec output, List<String> names) {
+  private static void checkRange(String what, int index, int classes, TensorSpec output, List<String> names) {
     int max = classes == 1 ? 1 : classes - 1;
     if (classes > 0 && (index < 0 || index > max)) {
-      throw new InputException("--positive-class " + index + " is out of range: " + output.key() + " " + output.shape() + " has "
+      throw new InputException(what + " is out of range: " + output.key() + " " + output.shape() + " has "
           + (classes == 1 ? "one sigmoid column (0 or 1)" : classes + " classes (0.." + max + ")") + classList(classes, names));
     }
   }

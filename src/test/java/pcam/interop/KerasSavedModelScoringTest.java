@@ -103,7 +103,7 @@ class KerasSavedModelScoringTest {
 
     assertThat(setup.ready()).isFalse();
     assertThat(setup.missing()).singleElement().asString()
-        .startsWith("--input-scale raw|unit|imagenet|caffe|tf: the graph does not rescales".replace("rescales", "rescale"))
+        .startsWith("--input-scale raw|unit|imagenet|caffe|tf: the graph does not rescale its input")
         .contains("straight into Conv2D");
     assertThatThrownBy(() -> setup.requireSpec(dir)).isInstanceOf(InputException.class).hasMessageContaining("needs --input-scale");
   }
