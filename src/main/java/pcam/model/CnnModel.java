@@ -126,6 +126,15 @@ public final class CnnModel implements TrainableModel {
     }
   }
 
+  @Override
+  public boolean swapAveragedWeights() {
+    if (spec.emaDecay() == 0) {
+      return false;
+    }
+    session.runner().addTarget(CnnGraph.EMA_SWAP).run();
+    return true;
+  }
+
   /** Loss as the optimizer sees it (with regularisation, dropout off), without taking a step. */
   public float loss(Batch batch) {
     try (TUint8 pixels = pixels(batch);
