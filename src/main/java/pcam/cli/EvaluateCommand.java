@@ -21,7 +21,7 @@ import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
-import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -46,15 +46,17 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin private ScoringOptions scoring;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
-  private Path model;
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
+          + " at its own input size and the probabilities are averaged (with --tta, over every model and transform).")
+  private List<Path> models;
 
   @Mixin private DataOptions data;
 
   @Option(names = "--split", defaultValue = "all", description = "all, validation or train (see above).")
   private Split split;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: M/evaluation for a run directory, else ./evaluation.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: M/evaluation for one run directory, else ./evaluation.")
   private Path out;
 
   @Option(names = "--threshold", defaultValue = "0.5", description = "Predict tumour when probability >= this (accuracy, confusion matrix).")
@@ -70,7 +72,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
     Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
-    Path dir = out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
+    Path dir = out != null ? out
+        : models.size() == 1 && ModelArgument.isRunDirectory(models.get(0)) ? models.get(0).resolve("evaluation") : Path.of("evaluation");
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new InputException("--out " + dir + " is an existing file, expected a folder");
     }
@@ -78,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (ScoringModel scorer = ModelArgument.openAll(models)) {
       Predictor predictor = new Predictor(scorer, options);
       if (split == Split.all) {
         Labels truth = readLabels(dataSpec);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.eval.Predictor;
 import pcam.eval.Submission;
-import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -31,8 +31,10 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Mixin private ScoringOptions scoring;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
-  private Path model;
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
+          + " at its own input size and the probabilities are averaged (with --tta, over every model and transform).")
+  private List<Path> models;
 
   @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.tif patches (Kaggle test/).")
   private Path images;
@@ -52,7 +54,7 @@ public final class PredictCommand implements Callable<Integer> {
     Predictor.Options options = scoring.toOptions();
     List<String> idList = Predictor.listIds(images, ids);
     Predictor.Predictions predictions;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (ScoringModel scorer = ModelArgument.openAll(models)) {
       predictions = new Predictor(scorer, options).predict(images, idList);
     }
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
