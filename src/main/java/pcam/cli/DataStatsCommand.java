@@ -29,10 +29,12 @@ import picocli.CommandLine.Spec;
         "Load a labelled dataset as training would and report each step: class counts, ids without an image,"
             + " images that are unreadable, wrong-size or not RGB (always counted and skipped here, never fatal),"
             + " the cleaning outcome and the train/validation split. Writes a PNG contact sheet of a few patches"
-            + " per class with the centre 32x32 (the region that decides the label) outlined.")
+            + " per class with the centre 32x32 (the region that decides the label) outlined. With --augment (or any"
+            + " augmentation knob), also a sheet of augmented patches: each row a patch, then 7 random draws.")
 public final class DataStatsCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private DataOptions data;
+  @Mixin private AugmentOptions augment;
 
   @Option(names = "--sheet", paramLabel = "FILE", description = "Contact sheet PNG. Default: contact-sheet.png in --out.")
   private Path sheet;
@@ -42,6 +44,11 @@ public final class DataStatsCommand implements Callable<Integer> {
 
   @Option(names = "--per-class", paramLabel = "N", defaultValue = "8", description = "Patches per class on the sheet.")
   private int perClass;
+
+  private static final java.util.List<String> AUGMENT_FLAGS =
+      java.util.List.of("--augment", "--stain-jitter", "--color-jitter", "--rotation", "--no-hflip", "--no-vflip");
+  /** Augmented draws per row of the augmentation sheet. */
+  private static final int DRAWS = 7;
 
   @Override
   public Integer call() {
@@ -57,6 +64,10 @@ public final class DataStatsCommand implements Callable<Integer> {
       throw new InputException("--out " + out + " is an existing file, expected a folder");
     }
     AtomicFiles.requireCreatable(sheet != null ? sheet : out, sheet != null ? "--sheet" : "--out");
+    boolean showAugmentation = spec.commandLine().getParseResult().matchedOptions().stream()
+        .anyMatch(o -> AUGMENT_FLAGS.contains(o.longestName()));
+    pcam.data.Augmentation augmentation = showAugmentation ? augment.toAugmentation() : null;
+    Path augmentedPng = (sheet != null ? sheet.toAbsolutePath().getParent() : out).resolve("augmented.png");
     // Stats counts problems instead of stopping at the first one.
     DataSpec dataSpec = new DataSpec(given.labelsCsv(), given.imagesDir(), given.limit(), given.sample(),
         given.valFraction(), given.seed(), given.darkThreshold(), given.brightThreshold(), true, true, given.cache());
@@ -64,6 +75,10 @@ public final class DataStatsCommand implements Callable<Integer> {
     Datasets.LoadReport report = loaded.report();
     Datasets.Split split = Subsets.stratifiedSplit(loaded.patches(), dataSpec.valFraction(), dataSpec.seed());
     ContactSheet.write(png, ContactSheet.rowsByClass(loaded.patches(), perClass), PatchReader.SIZE, PatchReader.SIZE);
+    if (augmentation != null) {
+      ContactSheet.write(augmentedPng, ContactSheet.augmentedRows(loaded.patches(), Math.min(perClass, 3), augmentation, DRAWS,
+          dataSpec.seed()), PatchReader.SIZE, PatchReader.SIZE);
+    }
 
     PrintWriter w = spec.commandLine().getOut();
     w.printf("labels      %s%n", dataSpec.labelsCsv());
@@ -88,6 +103,9 @@ public final class DataStatsCommand implements Callable<Integer> {
     w.printf("split       train %s, validation %s (val fraction %s, seed %d)%n",
         split.train().describe(), split.validation().describe(), dataSpec.valFraction(), dataSpec.seed());
     w.printf("sheet       %s%n", png.toAbsolutePath().normalize());
+    if (augmentation != null) {
+      w.printf("augmented   %s (%s)%n", augmentedPng.toAbsolutePath().normalize(), augmentation.describe());
+    }
     w.flush();
     return ExitCodes.OK;
   }

@@ -4,8 +4,10 @@ package pcam.data;
  * H&amp;E stain jitter in the stain space of Ruifrok and Johnston's colour deconvolution (Anal.
  * Quant. Cytol. Histol. 2001), as Tellez et al. (2018) augment histopathology patches.
  *
- * <p>Each pixel's optical density per channel, {@code od = ln(256 / (p + 1)) / ln(1e6)} (Beer-
- * Lambert; scaled as scikit-image's {@code rgb2hed} scales it, so sigmas carry over), is a mix of
+ * <p>Each pixel's optical density per channel, {@code od = ln(256 / (p + 1))} (Beer-Lambert, natural
+ * log, as scikit-image's {@code rgb2hed} computed it before version 0.19 and as Tellez et al.'s
+ * sigmas assume; the later version divides by ln(1e6), which would make a sigma 14 times stronger),
+ * is a mix of
  * three stains: {@code od = stains x RGB_FROM_HED}, whose rows are the haematoxylin, eosin and DAB
  * optical-density vectors. Deconvolution inverts the mix, each stain becomes
  * {@code scale[k] * s + shift[k]}, and the pixel is mixed back. The three steps are one affine map
@@ -21,7 +23,6 @@ public final class StainJitter {
   };
   /** The deconvolution matrix: {@code stains = od x HED_FROM_RGB}. */
   public static final double[][] HED_FROM_RGB = invert(RGB_FROM_HED);
-  private static final double OD_SCALE = Math.log(1e6);
   private static final double[] OD = new double[256];
 
   static {
@@ -54,14 +55,14 @@ public final class StainJitter {
     }
   }
 
-  /** {@code ln(256 / (p + 1)) / ln(1e6)}: 0 for white (255), about 0.40 for black (0). */
+  /** {@code ln(256 / (p + 1))}: 0 for white (255), ln 256 = 5.55 for black (0). */
   public static double opticalDensity(int p) {
-    return Math.log(256.0 / (p + 1)) / OD_SCALE;
+    return Math.log(256.0 / (p + 1));
   }
 
   /** The inverse of {@link #opticalDensity}, before rounding and clamping. */
   public static double intensity(double od) {
-    return 256 * Math.exp(-od * OD_SCALE) - 1;
+    return 256 * Math.exp(-od) - 1;
   }
 
   /** Jitters {@code count} RGB pixels in place, starting at {@code offset}. */
