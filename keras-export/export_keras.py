@@ -37,10 +37,15 @@ def build_model(arch, size, pooling, dense_units, dropout, trainable_layers, tra
     else:
         first = len(base.layers) - trainable_layers
     for index, layer in enumerate(base.layers):
-        layer.trainable = index >= first
+        # Keras's transfer-learning guide: BatchNormalization layers stay frozen when fine-tuning,
+        # even inside the unfrozen range. A frozen BN layer runs in inference mode (moving mean and
+        # variance), so batch-32 statistics never replace the ImageNet ones.
+        layer.trainable = index >= first and not isinstance(layer, keras.layers.BatchNormalization)
 
     inputs = keras.Input(shape=(size, size, 3), name="images")
-    x = base(inputs)
+    # training=False keeps the base in inference mode inside train_step too (the guide's advice for
+    # models with BatchNormalization); the new head's Dropout still trains.
+    x = base(inputs, training=False)
     if pooling == "flatten":
         x = keras.layers.Flatten()(x)
     elif pooling == "max":
@@ -128,7 +133,9 @@ class ContractModule(tf.Module):
             restored = tf.raw_ops.Restore(
                 file_pattern=checkpoint_path, tensor_name=variable_key(v), dt=v.dtype, name="restore"
             )
-            v.assign(restored)
+            # Restore's output has unknown rank; Keras 3's Variable.assign checks shapes with len(),
+            # which fails while tracing ("Cannot take the length of shape with unknown rank").
+            v.assign(tf.ensure_shape(restored, v.shape))
         return {"checkpoint_path": checkpoint_path}
 
 

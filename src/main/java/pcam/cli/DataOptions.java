@@ -1,6 +1,8 @@
 package pcam.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import pcam.util.PathGuard;
 import pcam.data.DataSpec;
 import pcam.util.InputException;
 import picocli.CommandLine.Option;
@@ -67,8 +69,8 @@ public final class DataOptions {
       if (labels != null || images != null) {
         throw new InputException("give either --data DIR or --labels CSV with --images DIR, not both");
       }
-      labelsCsv = data.resolve("train_labels.csv");
-      imagesDir = data.resolve("train");
+      labelsCsv = kaggleInputs("--data", data).get(0).path();
+      imagesDir = kaggleInputs("--data", data).get(1).path();
     } else if (labels != null && images != null) {
       labelsCsv = labels;
       imagesDir = images;
@@ -94,6 +96,19 @@ public final class DataOptions {
     }
     return new DataSpec(labelsCsv, imagesDir, limit, sample, valFraction, seed, darkThreshold, brightThreshold,
         skipMissing, skipBad, !noCache);
+  }
+
+  /** What the data flags name, for {@link pcam.util.PathGuard}: the labels CSV and the images folder. */
+  List<PathGuard.Role> inputs() {
+    if (data != null) {
+      return kaggleInputs("--data", data);
+    }
+    return List.of(PathGuard.Role.of("--labels", labels), PathGuard.Role.of("--images", images));
+  }
+
+  /** The files a Kaggle-layout folder contributes as inputs (as {@link #toSpec} reads them). */
+  static List<PathGuard.Role> kaggleInputs(String flag, Path data) {
+    return List.of(PathGuard.Role.of(flag, data.resolve("train_labels.csv")), PathGuard.Role.of(flag, data.resolve("train")));
   }
 
   public long seed() {

@@ -3,6 +3,7 @@ package pcam.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import pcam.data.PatchReader;
 import pcam.data.Subsets;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +32,8 @@ import picocli.CommandLine.Spec;
             + " images that are unreadable, wrong-size or not RGB (always counted and skipped here, never fatal),"
             + " the cleaning outcome and the train/validation split. Writes a PNG contact sheet of a few patches"
             + " per class with the centre 32x32 (the region that decides the label) outlined. With --augment (or any"
-            + " augmentation knob), also a sheet of augmented patches: each row a patch, then 7 random draws.")
-public final class DataStatsCommand implements Callable<Integer> {
+            + " augmentation knob), also augmented.png beside it: each row a patch, then 7 random draws.")
+public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
   @Spec private CommandSpec spec;
   @Mixin private DataOptions data;
   @Mixin private AugmentOptions augment;
@@ -45,10 +47,38 @@ public final class DataStatsCommand implements Callable<Integer> {
   @Option(names = "--per-class", paramLabel = "N", defaultValue = "8", description = "Patches per class on the sheet.")
   private int perClass;
 
-  private static final java.util.List<String> AUGMENT_FLAGS =
-      java.util.List.of("--augment", "--stain-jitter", "--color-jitter", "--rotation", "--no-hflip", "--no-vflip");
+  private static final List<String> AUGMENT_FLAGS =
+      List.of("--augment", "--stain-jitter", "--color-jitter", "--rotation", "--no-hflip", "--no-vflip");
   /** Augmented draws per row of the augmentation sheet. */
   private static final int DRAWS = 7;
+
+  private Path sheetFile() {
+    return sheet != null ? sheet : out.resolve("contact-sheet.png");
+  }
+
+  /** augmented.png beside the contact sheet. */
+  private Path augmentedFile() {
+    Path parent = sheetFile().toAbsolutePath().getParent();
+    return parent.resolve("augmented.png");
+  }
+
+  private boolean showAugmentation() {
+    return spec.commandLine().getParseResult().matchedOptions().stream().anyMatch(o -> AUGMENT_FLAGS.contains(o.longestName()));
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    return data.inputs();
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(List.of(PathGuard.Role.of(sheet != null ? "--sheet" : "--out", sheetFile())));
+    if (showAugmentation()) {
+      roles.add(PathGuard.Role.of("--augment", augmentedFile()));
+    }
+    return roles;
+  }
 
   @Override
   public Integer call() {
@@ -56,7 +86,7 @@ public final class DataStatsCommand implements Callable<Integer> {
       throw new InputException("--per-class must be within 1..64, got " + perClass);
     }
     DataSpec given = data.toSpec();
-    Path png = sheet != null ? sheet : out.resolve("contact-sheet.png");
+    Path png = sheetFile();
     if (sheet != null && Files.isDirectory(sheet)) {
       throw new InputException("--sheet " + sheet + " is a folder, expected a PNG file name");
     }
@@ -64,10 +94,7 @@ public final class DataStatsCommand implements Callable<Integer> {
       throw new InputException("--out " + out + " is an existing file, expected a folder");
     }
     AtomicFiles.requireCreatable(sheet != null ? sheet : out, sheet != null ? "--sheet" : "--out");
-    boolean showAugmentation = spec.commandLine().getParseResult().matchedOptions().stream()
-        .anyMatch(o -> AUGMENT_FLAGS.contains(o.longestName()));
-    pcam.data.Augmentation augmentation = showAugmentation ? augment.toAugmentation() : null;
-    Path augmentedPng = (sheet != null ? sheet.toAbsolutePath().getParent() : out).resolve("augmented.png");
+    pcam.data.Augmentation augmentation = showAugmentation() ? augment.toAugmentation() : null;
     // Stats counts problems instead of stopping at the first one.
     DataSpec dataSpec = new DataSpec(given.labelsCsv(), given.imagesDir(), given.limit(), given.sample(),
         given.valFraction(), given.seed(), given.darkThreshold(), given.brightThreshold(), true, true, given.cache());
@@ -76,8 +103,8 @@ public final class DataStatsCommand implements Callable<Integer> {
     Datasets.Split split = Subsets.stratifiedSplit(loaded.patches(), dataSpec.valFraction(), dataSpec.seed());
     ContactSheet.write(png, ContactSheet.rowsByClass(loaded.patches(), perClass), PatchReader.SIZE, PatchReader.SIZE);
     if (augmentation != null) {
-      ContactSheet.write(augmentedPng, ContactSheet.augmentedRows(loaded.patches(), Math.min(perClass, 3), augmentation, DRAWS,
-          dataSpec.seed()), PatchReader.SIZE, PatchReader.SIZE);
+      ContactSheet.write(augmentedFile(), ContactSheet.augmentedRows(loaded.patches(), Math.min(perClass, 3), augmentation,
+          DRAWS, dataSpec.seed()), PatchReader.SIZE, PatchReader.SIZE);
     }
 
     PrintWriter w = spec.commandLine().getOut();
@@ -104,7 +131,7 @@ public final class DataStatsCommand implements Callable<Integer> {
         split.train().describe(), split.validation().describe(), dataSpec.valFraction(), dataSpec.seed());
     w.printf("sheet       %s%n", png.toAbsolutePath().normalize());
     if (augmentation != null) {
-      w.printf("augmented   %s (%s)%n", augmentedPng.toAbsolutePath().normalize(), augmentation.describe());
+      w.printf("augmented   %s (%s)%n", augmentedFile().normalize(), augmentation.describe());
     }
     w.flush();
     return ExitCodes.OK;

@@ -16,6 +16,7 @@ import pcam.data.DataSpec;
 import pcam.data.Datasets;
 import pcam.data.LabelsCsv;
 import pcam.data.PatchSet;
+import pcam.eval.BinaryMetrics;
 import pcam.eval.Charts;
 import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
@@ -23,7 +24,9 @@ import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 @Command(
     name = "evaluate",
@@ -39,7 +42,7 @@ import pcam.util.InputException;
           + "as train does (cleaning, --sample, the stratified --val-fraction split with --seed) and scores "
           + "that part, so with train's data flags it is exactly the run's validation set."
     })
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
   enum Split { all, validation, train }
 
   @Spec private CommandSpec spec;
@@ -48,7 +51,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "M",
       description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
-          + " at its own input size and the probabilities are averaged (with --tta, over every model and transform).")
+          + " at its own input size and input scale (its stored scoring choices; flags given here apply to all), and the"
+          + " probabilities are averaged (with --tta, over every model and transform).")
   private List<Path> models;
 
   @Mixin private DataOptions data;
@@ -65,23 +69,25 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DataSpec dataSpec = data.toSpec();
-    if (threshold < 0 || threshold > 1) {
+    if (!(threshold >= 0 && threshold <= 1)) { // NaN fails too
       throw new InputException("--threshold must be within [0,1], got " + threshold);
     }
     if (split != Split.all && dataSpec.valFraction() == 0) {
       throw new InputException("--split " + split + " needs --val-fraction > 0");
     }
     Predictor.Options options = scoring.toOptions().withSkipBad(dataSpec.skipBad());
-    Path dir = out != null ? out
-        : models.size() == 1 && ModelArgument.isRunDirectory(models.get(0)) ? models.get(0).resolve("evaluation") : Path.of("evaluation");
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InputException("--out " + dir + " is an existing file, expected a folder");
+    Path dir = outDir();
+    // A new, empty or earlier evaluation folder only, held for the run: never a training run or someone's files.
+    try (RunDirectory.Lock lock = RunDirectory.at(dir).claimFolder("--out")) {
+      return evaluate(dataSpec, options, dir);
     }
-    AtomicFiles.requireCreatable(dir, "--out");
+  }
+
+  private int evaluate(DataSpec dataSpec, Predictor.Options options, Path dir) {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
-    try (ScoringModel scorer = ModelArgument.openAll(models)) {
+    try (ScoringModel scorer = ModelArgument.openAll(models, scoring.model.toChoices())) {
       Predictor predictor = new Predictor(scorer, options);
       if (split == Split.all) {
         Labels truth = readLabels(dataSpec);
@@ -102,9 +108,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         imagesPerSecond = p.imagesPerSecond();
       }
     }
+    BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), ModelArgument.describe(models)); // before anything is written
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
-    metrics.write(dir.resolve("metrics.json"));
+    metrics.write(dir.resolve(RunReport.METRICS));
     Charts.roc(scored.probabilities(), scored.labels(), dir.resolve(RunReport.ROC_PNG));
     Charts.confusion(metrics.confusion(), threshold, dir.resolve(RunReport.CONFUSION_PNG));
     RunReport.write(dir);
@@ -116,6 +123,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "wrote %s (metrics.json, predictions.csv, roc.png, confusion.png, report.html), %.0f img/s%n",
         dir, imagesPerSecond);
     return ExitCodes.OK;
+  }
+
+  private Path outDir() {
+    return out != null ? out
+        : models.size() == 1 && ModelArgument.isRunDirectory(models.get(0)) ? models.get(0).resolve("evaluation") : Path.of("evaluation");
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(data.inputs());
+    roles.addAll(ModelArgument.inputs("--model", models));
+    roles.add(scoring.model.classNames());
+    return roles;
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", outDir()));
   }
 
   private record Labels(List<String> ids, Map<String, Float> byId) {

@@ -3,7 +3,11 @@ package pcam.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import pcam.interop.SavedModelInspector;
+import pcam.interop.ScoringSetup;
 import pcam.interop.SavedModelInspector.Report;
 import pcam.interop.SavedModelInspector.SignatureInfo;
 import pcam.interop.SavedModelInspector.TensorSpec;
@@ -11,6 +15,7 @@ import pcam.interop.SavedModelInspector.Verdict;
 import pcam.util.InputException;
 import pcam.util.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,10 +27,15 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Show a SavedModel's signatures and variables, and whether pcam can use it.",
-      "Lists tags, signatures (inputs/outputs with dtype and shape) and variables, and gives a verdict"
-          + " with the reason: 'fine-tunable' (serving_default + train_step per the contract), 'scorable'"
-          + " (serving_default: images float32 [N,H,W,3] 0..255 -> probability [N,1]) or 'not usable'."
-          + " Exit code 0 whatever the verdict unless --require is given; 2 if MODEL_DIR is not a SavedModel."
+      "Lists tags, signatures (inputs/outputs with dtype and shape) and variables, then how pcam will score"
+          + " with the model: its image input and the resize, the input scale, whether the output holds"
+          + " probabilities or logits (read from the graph) and which class is positive, each with where the"
+          + " decision came from. The model is loaded and run on one image before it is called usable.",
+      "Verdict: 'fine-tunable' (serving_default + train_step per the contract), 'scorable' (one image input"
+          + " float32/uint8 [N,H,W,3], one class output [N,K]), 'needs options' (scorable once the named flags"
+          + " are given; they are then stored in pcam-model.json beside the model) or 'not usable'."
+          + " Exit code 0 whatever the verdict unless --require is given; 2 if MODEL_DIR is not a SavedModel"
+          + " or a flag does not fit the model."
     })
 public final class InspectCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -42,30 +52,48 @@ public final class InspectCommand implements Callable<Integer> {
       description = "Exit with 2 and the reason unless the model is at least this usable: scorable or fine-tunable.")
   private String require;
 
+  @Mixin private ModelChoiceOptions choices;
+
   @Override
   public Integer call() {
     if (require != null && !require.equals("scorable") && !require.equals("fine-tunable")) {
       throw new InputException("--require must be scorable or fine-tunable, not '" + require + "'");
     }
-    Report report = SavedModelInspector.inspect(modelDir);
+    ScoringSetup.Choices given = choices.toChoices();
+    Report report = SavedModelInspector.verifyLoads(modelDir, SavedModelInspector.inspect(modelDir));
+    ScoringSetup setup = report.verdict() == Verdict.NOT_USABLE ? null : ScoringSetup.resolve(modelDir, report, given);
+    Path stored = setup == null ? null : setup.remember(modelDir).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.toString(report));
+      Map<String, Object> tree = Json.MAPPER.convertValue(report, new TypeReference<LinkedHashMap<String, Object>>() {});
+      if (setup != null) {
+        tree.put("scoring", setup.lines());
+        tree.put("needs", setup.missing());
+      }
+      out.println(Json.toString(tree));
     } else {
-      print(report, out);
+      print(report, setup, stored, out);
     }
     out.flush();
+    boolean ready = setup != null && setup.ready();
     boolean enough =
         require == null
-            || report.verdict() == Verdict.FINE_TUNABLE
-            || require.equals("scorable") && report.verdict() == Verdict.SCORABLE;
+            || report.verdict() == Verdict.FINE_TUNABLE && ready
+            || require.equals("scorable") && report.verdict() == Verdict.SCORABLE && ready;
     if (!enough) {
+      if (setup != null && !setup.ready()) {
+        throw new InputException(modelDir + " needs options, not " + require + " as it stands: " + String.join("; ", setup.missing()));
+      }
       throw new InputException(modelDir + " is " + report.verdict().label() + ", not " + require + ": " + report.reason());
     }
     return ExitCodes.OK;
   }
 
   static void print(Report report, PrintWriter out) {
+    print(report, null, null, out);
+  }
+
+  static void print(Report report, ScoringSetup setup, Path stored, PrintWriter out) {
     out.println("SavedModel  " + report.dir());
     out.println("tags        " + String.join(" | ", report.tags()));
     out.println("signatures  " + (report.signatures().isEmpty() ? "(none)" : ""));
@@ -80,6 +108,16 @@ public final class InspectCommand implements Callable<Integer> {
     if (report.inputHeight() != -1 || report.inputWidth() != -1) {
       out.println("input size  " + size(report.inputHeight()) + "x" + size(report.inputWidth())
           + (report.inputHeight() == 96 && report.inputWidth() == 96 ? "" : " (patches are resized from 96x96)"));
+    }
+    if (setup != null) {
+      setup.lines().forEach(line -> out.println("scoring     " + line));
+      if (stored != null) {
+        out.println("stored      these choices in " + stored + (stored.startsWith(Path.of(report.dir())) ? "" : " (the model folder is read-only)"));
+      }
+      if (!setup.ready()) {
+        out.println("verdict     needs options: " + String.join("; ", setup.missing()));
+        return;
+      }
     }
     out.println("verdict     " + report.verdict().label() + ": " + report.reason());
   }

@@ -1,18 +1,20 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.nio.file.Files;
+import pcam.data.DataSpec;
 import pcam.model.Device;
+import pcam.util.AtomicFiles;
+import pcam.util.PathGuard;
 import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
-import pcam.train.Trainer;
+import pcam.train.RunDirectory;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
-import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -86,8 +88,12 @@ public final class LoopOptions {
     return Device.parse(device).toString();
   }
 
-  /** The run directory: --resume's (checked resumable, no other options) or a new --out. */
-  Path runDir(CommandSpec spec, String configFile, String requiredHint) {
+  /**
+   * Claims the run directory: --resume's (a pcam run, no other options) or a new --out (new,
+   * empty, or left by a run killed before it saved its config). Holds the folder's lock until
+   * closed, so a second writer into the same folder fails at once.
+   */
+  RunDirectory.Lock claimRunDir(CommandSpec spec, String requiredHint) {
     if (resume != null) {
       for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
         if (!List.of("--resume", "--verbose", "--tensorboard").contains(option.longestName())) {
@@ -95,31 +101,43 @@ public final class LoopOptions {
               + option.longestName() + ")");
         }
       }
-      // A run killed while it replaced a checkpoint left the previous one parked beside it.
-      AtomicFiles.recover(Trainer.lastCheckpoint(resume));
-      AtomicFiles.recover(Trainer.bestCheckpoint(resume));
-      if (!Files.isRegularFile(resume.resolve(configFile)) || !Files.isDirectory(Trainer.lastCheckpoint(resume))) {
-        throw new InputException(resume + ": not a resumable run (needs " + configFile + " and checkpoints/last/)");
-      }
-      return resume;
+      return RunDirectory.at(resume).claimExisting();
     }
     if (out == null) {
       throw new InputException(requiredHint + " (or --resume RUNDIR)");
     }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InputException("--out " + out + " is an existing file");
+    return RunDirectory.at(out).claimNew("--out");
+  }
+
+  /** The run directory (new or resumed) and the TensorBoard folder: what a training command writes. */
+  List<PathGuard.Role> outputs() {
+    List<PathGuard.Role> roles = new ArrayList<>();
+    roles.add(resume != null ? PathGuard.Role.of("--resume", resume) : PathGuard.Role.of("--out", out));
+    roles.add(PathGuard.Role.of("--tensorboard", tensorboard));
+    return roles;
+  }
+
+  /** The data a resumed run reads, from its config.json (none when there is no readable config: the run check reports that). */
+  static List<PathGuard.Role> resumedInputs(Path runDir, java.util.function.Function<Path, DataSpec> dataOf) {
+    if (!RunDirectory.at(runDir).isResumable()) {
+      return List.of();
     }
-    if (Files.exists(out.resolve(configFile))) {
-      throw new InputException("--out " + out + " already holds a run; use --resume " + out + " or another --out");
+    try {
+      DataSpec spec = dataOf.apply(runDir);
+      return List.of(PathGuard.Role.of("(config.json) labels", spec.labelsCsv()), PathGuard.Role.of("(config.json) images", spec.imagesDir()));
+    } catch (InputException unreadable) {
+      return List.of();
     }
-    AtomicFiles.requireCreatable(out, "--out");
-    return out;
   }
 
   /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
   List<TrainingListener> extraListeners() {
     List<TrainingListener> listeners = new ArrayList<>();
     if (tensorboard != null) {
+      AtomicFiles.requireCreatable(tensorboard, "--tensorboard");
+      if (Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
+        throw new InputException("--tensorboard " + tensorboard + " is an existing file, expected a folder");
+      }
       listeners.add(new TensorBoardListener(tensorboard));
     }
     return listeners;
@@ -144,7 +162,7 @@ public final class LoopOptions {
       out.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
           runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
       out.printf("model: %s%n", result.modelDir());
-      out.printf("report: %s%n", runDir.resolve("report.html"));
+      out.printf("report: %s%n", RunDirectory.at(runDir).report());
     }
     out.flush();
   }

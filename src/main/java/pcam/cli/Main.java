@@ -5,6 +5,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(Commands.create().execute(args));
+    int code;
+    try {
+      code = Commands.create().execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands Errors through; the heap is free again once the work that filled it unwound.
+      System.err.println("pcam: " + Commands.outOfMemory(e));
+      code = ExitCodes.FAILURE;
+    }
+    System.exit(code);
   }
 }

@@ -3,10 +3,13 @@ package pcam.cli;
 import pcam.eval.Predictor;
 import pcam.eval.Tta;
 import pcam.util.InputException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How patches are scored, shared by {@code predict} and {@code evaluate} (mix in with {@code @Mixin}). */
 public final class ScoringOptions {
+  @Mixin ModelChoiceOptions model;
+
   @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none", converter = TtaConverter.class,
       completionCandidates = TtaConverter.class,
       description = "Test-time augmentation, probabilities averaged: none, flip (4 flips) or d8 (8 dihedral"

@@ -1,7 +1,6 @@
 package pcam.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,9 @@ import picocli.CommandLine.Unmatched;
 import pcam.eval.Sweep;
 import pcam.eval.SweepGrid;
 import pcam.eval.SweepReport;
-import pcam.util.AtomicFiles;
+import pcam.train.RunDirectory;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 
 @Command(
     name = "sweep",
@@ -32,7 +32,7 @@ import pcam.util.InputException;
       "",
       "Example: pcam sweep --data DIR --out sweeps/opt --set optimizer=sgd,rmsprop,adam --set lr=0.01,0.001 --epochs 5"
     })
-public final class SweepCommand implements Callable<Integer> {
+public final class SweepCommand implements Callable<Integer>, UsesFiles {
   @Spec private CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Kaggle layout, as for train.")
@@ -50,10 +50,6 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SweepGrid grid = SweepGrid.parse(sets);
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InputException("--out " + out + " is an existing file, expected a folder");
-    }
-    AtomicFiles.requireCreatable(out, "--out");
     for (String arg : trainArgs) {
       String name = arg.replaceFirst("=.*", "");
       if (grid.keys().stream().anyMatch(k -> name.equals("--" + k))) {
@@ -64,13 +60,26 @@ public final class SweepCommand implements Callable<Integer> {
       }
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    List<Sweep.Row> rows = Sweep.run(grid, out, this::train);
+    List<Sweep.Row> rows;
+    try (RunDirectory.Lock lock = RunDirectory.at(out).claimFolder("--out")) {
+      rows = Sweep.run(grid, out, this::train);
+    }
     for (Sweep.Row r : rows) {
       stdout.printf(Locale.ROOT, "%-40s auc %.4f  accuracy %.4f  epochs %d%s%n",
           r.cell().name(), r.bestAuc(), r.bestAccuracy(), r.epochs(), r.skipped() ? "  (done before)" : "");
     }
     stdout.printf("wrote %s and %s%n", out.resolve(SweepReport.CSV), out.resolve(SweepReport.HTML));
     return ExitCodes.OK;
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    return DataOptions.kaggleInputs("--data", data);
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", out));
   }
 
   /** Runs 'pcam train' in this process, with this command's streams, so each cell is an ordinary run. */

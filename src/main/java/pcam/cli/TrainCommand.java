@@ -13,10 +13,12 @@ import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
+import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
             + " scoring 0..255 images into probability). Ctrl-C saves a checkpoint; 'pcam train --resume RUNDIR'"
             + " continues with the identical config. --seed also seeds the weights, dropout, batch order and"
             + " augmentation.")
-public final class TrainCommand implements Runnable {
+public final class TrainCommand implements Runnable, UsesFiles {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
   @Spec private CommandSpec spec;
@@ -90,7 +92,12 @@ public final class TrainCommand implements Runnable {
 
   @Override
   public void run() {
-    Path runDir = loop.runDir(spec, RunConfig.FILE, "--out RUNDIR is required");
+    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--out RUNDIR is required")) {
+      train(lock.dir().root());
+    }
+  }
+
+  private void train(Path runDir) {
     RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
     Device device = Device.parse(config.device());
     LOG.info(device.check());
@@ -112,6 +119,16 @@ public final class TrainCommand implements Runnable {
       LoopOptions.closeAll(listeners);
     }
     LoopOptions.printResult(spec.commandLine().getOut(), "train", runDir, result);
+  }
+
+  @Override
+  public List<PathGuard.Role> inputs() {
+    return loop.resuming() ? LoopOptions.resumedInputs(loop.resume, dir -> RunConfig.load(dir).data()) : dataOptions.inputs();
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return loop.outputs();
   }
 
   private RunConfig buildConfig() {

@@ -48,7 +48,7 @@ public record Augmentation(
   public static final Augmentation DEFAULT = preset(DEFAULT_PRESET);
 
   public Augmentation {
-    if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 180)) {
+    if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 180)) { // NaN fails too
       throw new IllegalArgumentException("rotation must be within 0..180 degrees, got " + maxRotationDegrees);
     }
     if (!(stainJitter >= 0 && stainJitter < 1)) {

@@ -213,6 +213,11 @@ public final class Datasets {
   }
 
   /** Names of the {@code *.tif} entries of the folder: one directory listing, not a stat per id. */
+  /** {@code <id>.tif} with a non-empty id: a file named just {@code .tif} is no patch of anything. */
+  public static boolean isPatchFileName(String name) {
+    return name.endsWith(EXTENSION) && name.length() > EXTENSION.length();
+  }
+
   private static Set<String> listImages(Path imagesDir) {
     if (!Files.isDirectory(imagesDir)) {
       throw new InputException(imagesDir + ": images folder not found");
@@ -220,7 +225,12 @@ public final class Datasets {
     Set<String> names = new HashSet<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(imagesDir, "*" + EXTENSION)) {
       for (Path entry : entries) {
-        names.add(entry.getFileName().toString());
+        String name = entry.getFileName().toString();
+        if (isPatchFileName(name)) {
+          names.add(name);
+        } else {
+          LOG.warn("ignoring {}: its id would be empty", entry);
+        }
       }
     } catch (IOException e) {
       throw new InputException(imagesDir + ": cannot list the images folder (" + AtomicFiles.describe(e) + ")", e);

@@ -86,6 +86,9 @@ public final class LabelsCsv {
     if (e instanceof NoSuchFileException) {
       return new InputException(csv + ": file not found", e);
     }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return new InputException(csv + ": permission denied", e);
+    }
     if (e instanceof CharacterCodingException) {
       return new InputException(csv + ": not UTF-8 text", e);
     }

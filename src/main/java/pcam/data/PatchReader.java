@@ -6,6 +6,7 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -68,16 +69,31 @@ public final class PatchReader {
     return rgbBytes(raster);
   }
 
-  private static byte[] readBytes(Path file) {
+  /**
+   * The file's bytes, never more than {@code MAX_FILE_BYTES}: the size is checked before reading
+   * and the read itself is capped, since a device or a link to one (/dev/zero) reports size 0 and
+   * never ends.
+   */
+  static byte[] readBytes(Path file) {
     if (Files.isDirectory(file)) {
       throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: is a folder, not an image file");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: not a regular file (a device, pipe or socket)");
     }
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new BadPatchException(file, Problem.UNREADABLE, "file is " + size + " bytes, too large for a 96x96 patch");
       }
-      return Files.readAllBytes(file);
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new BadPatchException(file, Problem.UNREADABLE, "file is over " + MAX_FILE_BYTES + " bytes, too large for a 96x96 patch");
+      }
+      return bytes;
     } catch (NoSuchFileException e) {
       throw new BadPatchException(file, Problem.UNREADABLE, "file not found", e);
     } catch (AccessDeniedException e) {

@@ -36,7 +36,7 @@ public final class Subsets {
 
   /** Holds out {@code round(n_c * valFraction)} patches of each class c for validation. */
   public static Datasets.Split stratifiedSplit(PatchSet set, double valFraction, long seed) {
-    if (valFraction < 0 || valFraction >= 1) {
+    if (!(valFraction >= 0 && valFraction < 1)) { // NaN fails too
       throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + valFraction);
     }
     int[][] byClass = rowsByClass(set);

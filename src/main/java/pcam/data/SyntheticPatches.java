@@ -45,8 +45,10 @@ public final class SyntheticPatches {
   public static final int CENTRE_TO = 64;
   public static final double POSITIVE_FRACTION = 0.4;
 
+  /** Written into every synth output: {@code --force} replaces only a folder that carries it. */
+  public static final String MARKER = ".pcam-synth";
   private static final Set<String> LAYOUT =
-      Set.of("train", "test", "train_labels.csv", "sample_submission.csv", "test_labels.csv");
+      Set.of("train", "test", "train_labels.csv", "sample_submission.csv", "test_labels.csv", MARKER);
   private static final long TRAIN_STREAM = 0x7A3C5E1F2B4D6A8L;
   private static final long TEST_STREAM = 0x1D2E3F4A5B6C7D8EL;
 
@@ -60,8 +62,9 @@ public final class SyntheticPatches {
    * (label 0, as Kaggle ships it) and, beyond Kaggle, {@code test_labels.csv} with the true test
    * labels so the demo can score itself. Atomic: a temp folder renamed into place.
    *
-   * @param force replace an existing non-empty {@code out}, but only if it holds nothing besides
-   *     this layout (so a mistyped path never deletes unrelated files)
+   * @param force replace an existing non-empty {@code out}, but only if synth wrote it (it carries
+   *     {@link #MARKER}) and it holds nothing besides this layout, so a mistyped path, or a real
+   *     Kaggle download with the same layout, is never deleted
    */
   public static Summary write(Path out, int n, int testN, long seed, boolean force) {
     if (n < 1 || testN < 0) {
@@ -214,6 +217,7 @@ public final class SyntheticPatches {
     writeCsv(dir.resolve("train_labels.csv"), seed, TRAIN_STREAM, trainLabels, true);
     writeCsv(dir.resolve("test_labels.csv"), seed, TEST_STREAM, testLabels, true);
     writeCsv(dir.resolve("sample_submission.csv"), seed, TEST_STREAM, testLabels, false);
+    Files.writeString(dir.resolve(MARKER), "written by 'pcam synth'; 'pcam synth --force' may replace this folder\n");
     int positives = 0;
     for (boolean p : trainLabels) {
       positives += p ? 1 : 0;
@@ -274,6 +278,7 @@ public final class SyntheticPatches {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new InputException(out + ": exists and is not a folder");
     }
+    AtomicFiles.requireCreatable(out, "--out");
     if (!Files.isDirectory(out)) {
       return;
     }
@@ -288,6 +293,10 @@ public final class SyntheticPatches {
     }
     if (!force) {
       throw new InputException(out + ": folder is not empty; use --force to replace a previous synth output");
+    }
+    if (!entries.contains(MARKER)) {
+      throw new InputException(out + ": --force only replaces a folder that 'pcam synth' wrote (it has no " + MARKER
+          + " marker); pcam never deletes files it did not create");
     }
     List<String> foreign = entries.stream().filter(e -> !LAYOUT.contains(e)).toList();
     if (!foreign.isEmpty()) {

@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * Metrics of probabilistic binary predictions against 0/1 labels: ROC AUC (ties count half, the
  * Mann-Whitney form), log loss, and the confusion matrix and accuracy at a threshold.
+ *
+ * <p>Every metric refuses a NaN or infinite score ({@link NonFiniteScoresException}): NaN ties
+ * with nothing and compares false with everything, so ranks, curves and counts over it would be
+ * made up. Labels must be 0 or 1.
  */
 public final class BinaryMetrics {
   private BinaryMetrics() {}
@@ -84,10 +88,10 @@ public final class BinaryMetrics {
     int i = 0;
     while (i < n) {
       float score = scores[order[i]];
-      while (i < n && scores[order[i]] == score) {
+      do { // advances at least once, whatever the score compares like
         if (labels[order[i]] == 1f) tp++; else fp++;
         i++;
-      }
+      } while (i < n && scores[order[i]] == score);
       points.add(new RocPoint(score, (double) fp / negatives, (double) tp / positives));
     }
     return points;
@@ -95,6 +99,9 @@ public final class BinaryMetrics {
 
   /** Predicted label 1 when score >= threshold. */
   public static Confusion confusion(float[] scores, float[] labels, double threshold) {
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("threshold must be within [0,1], got " + threshold);
+    }
     int n = check(scores, labels);
     long tn = 0, fp = 0, fn = 0, tp = 0;
     for (int i = 0; i < n; i++) {
@@ -125,6 +132,62 @@ public final class BinaryMetrics {
     if (scores.length != labels.length) {
       throw new IllegalArgumentException(scores.length + " scores but " + labels.length + " labels");
     }
+    requireFinite(scores);
+    for (float label : labels) {
+      if (label != 0f && label != 1f) {
+        throw new IllegalArgumentException("labels must be 0 or 1, got " + label);
+      }
+    }
     return scores.length;
+  }
+
+  /** Scores that are NaN or infinite: the model diverged or is broken, and no metric of them means anything. */
+  public static final class NonFiniteScoresException extends pcam.util.InputException {
+    private final int count;
+    private final int first;
+
+    NonFiniteScoresException(int count, int first, float value, int total) {
+      super(count + " of " + total + " scores are not finite numbers (the first, #" + (first + 1) + ", is " + value
+          + "): the model diverged or is broken, so no metric of it means anything");
+      this.count = count;
+      this.first = first;
+    }
+
+    public int count() {
+      return count;
+    }
+
+    /** Index of the first non-finite score. */
+    public int first() {
+      return first;
+    }
+  }
+
+  /**
+   * A model's scores of {@code ids}, checked before anything is written or measured: an input
+   * error naming {@code model}, how many scores are not finite and the first such id.
+   */
+  public static void requireFinite(float[] scores, List<String> ids, Object model) {
+    try {
+      requireFinite(scores);
+    } catch (NonFiniteScoresException e) {
+      throw new pcam.util.InputException(model + ": " + e.count() + " of " + scores.length + " scores are not finite (first: id "
+          + ids.get(e.first()) + ", " + scores[e.first()] + "); the model diverged or is broken", e);
+    }
+  }
+
+  /** Throws {@link NonFiniteScoresException} when any score is NaN or infinite. */
+  public static void requireFinite(float[] scores) {
+    int count = 0;
+    int first = -1;
+    for (int i = 0; i < scores.length; i++) {
+      if (!Float.isFinite(scores[i])) {
+        count++;
+        first = first < 0 ? i : first;
+      }
+    }
+    if (count > 0) {
+      throw new NonFiniteScoresException(count, first, scores[first], scores.length);
+    }
   }
 }

@@ -79,11 +79,16 @@ public record LabelledPredictions(List<String> ids, float[] labels, float[] prob
   }
 
   private static float number(Path csv, CSVRecord row, String column) {
+    float value;
     try {
-      return Float.parseFloat(row.get(column));
+      value = Float.parseFloat(row.get(column));
     } catch (NumberFormatException e) {
       throw new InputException(csv + ": line " + (row.getRecordNumber() + 1) + ": " + column + " is not a number");
     }
+    if (!Float.isFinite(value)) {
+      throw new InputException(csv + ": line " + (row.getRecordNumber() + 1) + ": " + column + " is " + value + ", not a finite number");
+    }
+    return value;
   }
 
   private static float[] toArray(List<Float> values) {

@@ -225,7 +225,7 @@ public final class Predictor {
     try (Stream<Path> files = Files.list(dir)) {
       List<String> ids =
           files.map(p -> p.getFileName().toString())
-              .filter(name -> name.endsWith(".tif"))
+              .filter(pcam.data.Datasets::isPatchFileName) // a file named ".tif" would be an empty id
               .map(name -> name.substring(0, name.length() - ".tif".length()))
               .sorted()
               .toList();

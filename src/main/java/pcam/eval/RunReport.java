@@ -20,6 +20,9 @@ import pcam.util.Json;
  */
 public final class RunReport {
   public static final String FILE = "report.html";
+  /** The run's config and final metrics (the names every run directory and evaluate folder use). */
+  public static final String CONFIG = "config.json";
+  public static final String METRICS = "metrics.json";
   public static final String ROC_PNG = "roc.png";
   public static final String CONFUSION_PNG = "confusion.png";
 
@@ -30,8 +33,8 @@ public final class RunReport {
     if (!Files.isDirectory(dir)) {
       throw new InputException(dir + ": not a run directory");
     }
-    Path config = dir.resolve("config.json");
-    Path metricsFile = dir.resolve("metrics.json");
+    Path config = dir.resolve(CONFIG);
+    Path metricsFile = dir.resolve(METRICS);
     Path historyFile = dir.resolve(History.FILE);
     Path predictionsFile = dir.resolve(LabelledPredictions.FILE);
     if (!Files.exists(config) && !Files.exists(metricsFile) && !Files.exists(historyFile) && !Files.exists(predictionsFile)) {

@@ -81,6 +81,16 @@ public final class Submission {
     return byId;
   }
 
+  /** True when {@code csv} starts with a submission's header ({@code id,label}): a file pcam may replace. */
+  public static boolean isSubmission(Path csv) {
+    try (java.io.BufferedReader in = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      return first != null && first.replace("\uFEFF", "").trim().equals("id,label");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
+  }
+
   /** Reads a submission back (id -> label, in file order), rejecting malformed rows. */
   public static Map<String, Float> read(Path csv) {
     Map<String, Float> rows = new LinkedHashMap<>();
@@ -95,6 +105,9 @@ public final class Submission {
           p = Float.parseFloat(row.get("label"));
         } catch (NumberFormatException e) {
           throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": label is not a number");
+        }
+        if (!(p >= 0 && p <= 1)) { // NaN fails too
+          throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": label " + p + " is not a probability within [0,1]");
         }
         if (rows.put(row.get("id"), p) != null) {
           throw new InputException(csv + ": line " + parser.getCurrentLineNumber() + ": duplicate id " + row.get("id"));

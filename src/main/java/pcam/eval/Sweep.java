@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.util.AtomicFiles;
+import pcam.train.RunDirectory;
 import pcam.util.Json;
 
 /**
@@ -41,18 +41,18 @@ public final class Sweep {
     for (SweepGrid.Cell cell : cells) {
       index++;
       Path runDir = sweepDir.resolve(cell.name());
-      boolean skipped = isFinished(runDir);
+      RunDirectory dir = RunDirectory.at(runDir);
+      boolean skipped = dir.isFinished();
       if (skipped) {
         LOG.info("sweep {}/{} {}: finished before, skipped", index, cells.size(), cell.name());
       } else {
-        boolean resume = Files.isRegularFile(runDir.resolve("config.json")) && Files.isDirectory(runDir.resolve("checkpoints").resolve("last"));
-        if (!resume) {
-          deleteQuietlyOrFail(runDir);
-        }
+        // A cell that saved its config resumes (from epoch 1 if it died before its first checkpoint);
+        // one killed even earlier holds only pcam's marker, which a new run accepts. Nothing is deleted.
+        boolean resume = dir.isResumable();
         LOG.info("sweep {}/{} {}: {}", index, cells.size(), cell.name(), resume ? "resuming" : "training");
         long start = System.nanoTime();
         runner.run(cell, runDir, resume);
-        if (!isFinished(runDir)) {
+        if (!dir.isFinished()) {
           throw new IllegalStateException(runDir + ": the run ended without metrics.json and model/ (interrupted?); run the sweep again to resume it");
         }
         double seconds = (System.nanoTime() - start) / 1e9; // a resumed cell counts only its last session
@@ -65,14 +65,9 @@ public final class Sweep {
     return rows;
   }
 
-  /** A run is done when the trainer exported its model and wrote its final metrics. */
-  public static boolean isFinished(Path runDir) {
-    return Files.isRegularFile(runDir.resolve("metrics.json")) && Files.isRegularFile(runDir.resolve("model").resolve("saved_model.pb"));
-  }
-
   private static Row row(SweepGrid.Cell cell, Path runDir, boolean skipped) {
-    JsonNode metrics = readJson(runDir.resolve("metrics.json"));
-    Path historyFile = runDir.resolve(History.FILE);
+    JsonNode metrics = readJson(RunDirectory.at(runDir).metrics());
+    Path historyFile = RunDirectory.at(runDir).history();
     int epochs = Files.exists(historyFile) ? History.read(historyFile).epochs() : 0;
     return new Row(cell, runDir, metrics.path("auc").asDouble(Double.NaN), metrics.path("accuracy").asDouble(Double.NaN),
         metrics.path("epoch").asInt(0), epochs, previousSeconds(runDir), skipped);
@@ -88,14 +83,6 @@ public final class Sweep {
       return Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  private static void deleteQuietlyOrFail(Path runDir) {
-    try {
-      AtomicFiles.deleteRecursively(runDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear the unfinished run " + runDir, e);
     }
   }
 }

@@ -201,8 +201,7 @@ public final class SweepReport {
 
   private static boolean isNumber(String s) {
     try {
-      Double.parseDouble(s);
-      return true;
+      return Double.isFinite(Double.parseDouble(s)); // "NaN" and "Infinity" parse, but plot nowhere
     } catch (NumberFormatException e) {
       return false;
     }

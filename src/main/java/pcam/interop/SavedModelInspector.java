@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
@@ -21,6 +25,8 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
 import pcam.util.InputException;
 
 /**
@@ -111,12 +117,70 @@ public final class SavedModelInspector {
       String reason,
       int inputHeight,
       int inputWidth,
-      boolean hasSaver) {
+      boolean hasSaver,
+      Serving serving) {
 
     public SignatureInfo signature(String key) {
       return signatures.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
     }
+
+    Report with(Verdict newVerdict, String newReason, Serving newServing) {
+      return new Report(dir, tags, signatures, variables, parameters, variablesBytesOnDisk, newVerdict, newReason,
+          inputHeight, inputWidth, hasSaver, newServing);
+    }
   }
+
+  /**
+   * {@code report} after proof that the model runs: loads it in a session (which restores every
+   * variable, so a truncated or corrupt checkpoint fails here) and scores one black image through
+   * serving_default. A failure makes the model not usable, with TensorFlow's first line as the
+   * reason; an output width the signature left unknown is filled in. Reports that are already
+   * not usable are returned as they are.
+   */
+  public static Report verifyLoads(Path dir, Report report) {
+    if (report.verdict() == Verdict.NOT_USABLE || report.serving() == null) {
+      return report;
+    }
+    Serving serving = report.serving();
+    TensorSpec input = serving.input();
+    long height = input.dims().get(1) > 0 ? input.dims().get(1) : 96;
+    long width = input.dims().get(2) > 0 ? input.dims().get(2) : 96;
+    Shape shape = Shape.of(1, height, width, 3);
+    try (SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(SERVE_TAG).load();
+        Tensor images = input.isFloat() ? TFloat32.tensorOf(shape) : TUint8.tensorOf(shape);
+        Result result = bundle.session().runner().feed(input.tensorName(), images).fetch(serving.output().tensorName()).run()) {
+      Shape out = result.get(0).shape();
+      int classes = out.numDimensions() == 2 ? (int) out.size(1) : out.numDimensions() == 1 ? 1 : -1;
+      if (classes < 1 || out.size(0) != 1) {
+        return report.with(Verdict.NOT_USABLE, SERVING + " output '" + serving.output().key() + "' is " + out
+            + " for one image; pcam needs [N,K]", null);
+      }
+      Serving checked = new Serving(serving.input(), serving.output(), serving.contract(), classes, serving.endsIn(),
+          serving.inputPreprocessing(), serving.firstOp());
+      return report.with(report.verdict(), report.reason(), checked);
+    } catch (RuntimeException e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+      return report.with(Verdict.NOT_USABLE, "the SavedModel does not load and run (variables damaged or missing?): " + message, null);
+    }
+  }
+
+  /**
+   * How serving_default can score, read from the graph (null when it cannot).
+   *
+   * @param input the image input, float32 or uint8 [N,H,W,3]
+   * @param output the class output: {@code probability} (the contract) or the only output, [N,K]
+   * @param contract true when the output is the contract's {@code probability}: raw pixels in, a
+   *     probability out, no configuration
+   * @param classes K, -1 if the signature leaves it unknown
+   * @param endsIn the op that computes the output inside the serving function (e.g. Softmax,
+   *     Sigmoid, BiasAdd), null if the graph walk could not tell
+   * @param inputPreprocessing what the graph does to the input before its first layer, e.g. "x*0.003921569+0
+   *     (x/255, a Keras Rescaling layer) before Conv2D"; null when it feeds the input straight
+   *     into a layer or the walk could not tell
+   * @param firstOp the op the input reaches first after any preprocessing (e.g. Conv2D), null if unknown
+   */
+  public record Serving(
+      TensorSpec input, TensorSpec output, boolean contract, int classes, String endsIn, String inputPreprocessing, String firstOp) {}
 
   /** Inspects {@code dir}; an {@link InputException} if it is not a complete SavedModel folder. */
   public static Report inspect(Path dir) {
@@ -138,7 +202,7 @@ public final class SavedModelInspector {
     if (serve == null) {
       return new Report(
           dir.toString(), tags, List.of(), 0, 0, onDisk, Verdict.NOT_USABLE,
-          "no MetaGraph tagged 'serve' (tags: " + tags + ")", -1, -1, false);
+          "no MetaGraph tagged 'serve' (tags: " + tags + ")", -1, -1, false, null);
     }
     List<SignatureInfo> signatures = signatures(serve);
     VariableStats variables = countVariables(serve);
@@ -147,9 +211,32 @@ public final class SavedModelInspector {
     }
     boolean hasSaver = !serve.getSaverDef().getRestoreOpName().isEmpty();
     Check check = check(signatures, hasSaver);
+    Serving serving = check.verdict == Verdict.NOT_USABLE ? null : analyse(serve, signatures);
     return new Report(
         dir.toString(), tags, signatures, variables.count, variables.values, onDisk, check.verdict, check.reason,
-        check.height, check.width, hasSaver);
+        check.height, check.width, hasSaver, serving);
+  }
+
+  /** The serving input and output, and what the graph does at both ends. */
+  private static Serving analyse(MetaGraphDef serve, List<SignatureInfo> signatures) {
+    SignatureInfo serving = signatures.stream().filter(s -> s.key().equals(SERVING)).findFirst().orElseThrow();
+    TensorSpec input = serving.inputs().get(0);
+    TensorSpec output = classOutput(serving);
+    ServingGraph graph = new ServingGraph(serve.getGraphDef());
+    ServingGraph.Preprocessing pre = graph.preprocessing(input.tensorName());
+    int classes = output.rank() == 2 ? output.dims().get(1).intValue() : output.rank() == 1 ? 1 : -1;
+    return new Serving(
+        input, output, output.key().equals(PROBABILITY), classes, graph.producer(output.tensorName()),
+        pre != null && pre.rescales() ? pre.describe() : null, pre == null ? null : pre.firstOp());
+  }
+
+  /** The contract's {@code probability}, else the only output; null when neither exists. */
+  private static TensorSpec classOutput(SignatureInfo serving) {
+    TensorSpec probability = serving.output(PROBABILITY);
+    if (probability != null) {
+      return probability;
+    }
+    return serving.outputs().size() == 1 ? serving.outputs().get(0) : null;
   }
 
   /** The folder checks every SavedModel consumer needs: present, has the graph and variables. */
@@ -253,28 +340,41 @@ public final class SavedModelInspector {
     signatures.forEach(s -> byKey.put(s.key(), s));
     SignatureInfo serving = byKey.get(SERVING);
     if (serving == null) {
-      return notUsable("no " + SERVING + " signature (signatures: " + String.join(", ", byKey.keySet()) + ")");
+      return notUsable("no " + SERVING + " signature (signatures: " + String.join(", ", byKey.keySet())
+          + "); pcam scores through " + SERVING + ": one image batch [N,H,W,3] in, one class output [N,K] out");
     }
     // All of serving_default's problems at once, so one re-export can fix them.
     List<String> problems = new ArrayList<>();
     TensorSpec images = serving.inputs().size() == 1 ? serving.inputs().get(0) : null;
+    long imageInputs = serving.inputs().stream().filter(SavedModelInspector::isImageBatch).count();
     if (images == null) {
       problems.add(SERVING + " takes " + serving.inputs().size() + " inputs " + keys(serving.inputs())
-          + ", the contract takes one: images float32 [N,H,W,3]");
+          + (imageInputs > 1 ? " (" + imageInputs + " of them images)" : "")
+          + "; pcam feeds one: an image batch float32 or uint8 [N,H,W,3]");
     } else if (!isImageBatch(images)) {
       problems.add(SERVING + " input '" + images.key() + "' is " + images.dtype() + " " + images.shape()
-          + ", the contract needs float32 [N,H,W,3]");
+          + "; pcam feeds an image batch float32 or uint8 [N,H,W,3] (RGB patches)");
     }
-    TensorSpec probability = serving.output(PROBABILITY);
-    if (probability == null) {
-      problems.add(SERVING + " has no '" + PROBABILITY + "' output (outputs: " + keys(serving.outputs()) + ")");
-    } else if (!probability.isFloat()
-        || !(probability.rank() == -1 || probability.rank() == 2 && probability.dims().get(1) <= 1)) {
-      problems.add(SERVING + " output 'probability' is " + probability.dtype() + " " + probability.shape()
+    TensorSpec output = classOutput(serving);
+    if (output == null) {
+      problems.add(SERVING + " has " + serving.outputs().size() + " outputs " + keys(serving.outputs())
+          + " and none named '" + PROBABILITY + "'; pcam needs one class output [N,K]");
+    } else if (output.key().equals(PROBABILITY)
+        && !(output.isFloat() && (output.rank() == -1 || output.rank() == 2 && output.dims().get(1) <= 1))) {
+      problems.add(SERVING + " output 'probability' is " + output.dtype() + " " + output.shape()
           + ", the contract needs float32 [N,1]");
+    } else if (!output.isFloat() || !(output.rank() == 2 || output.rank() == 1)) {
+      problems.add(SERVING + " output '" + output.key() + "' is " + output.dtype() + " " + output.shape()
+          + "; pcam needs class scores float32 [N,K]");
     }
     if (!problems.isEmpty()) {
       return notUsable(String.join("; ", problems));
+    }
+    if (!output.key().equals(PROBABILITY)) {
+      return new Check(
+          Verdict.SCORABLE, SERVING + " takes one image batch and gives one output '" + output.key() + "' " + output.shape()
+              + "; not fine-tunable: no '" + PROBABILITY + "' output and " + TRAIN_STEP + " (see keras-export/)",
+          images.dims().get(1).intValue(), images.dims().get(2).intValue());
     }
     int height = images.dims().get(1).intValue();
     int width = images.dims().get(2).intValue();
@@ -311,7 +411,8 @@ public final class SavedModelInspector {
       return TRAIN_STEP + " lacks output " + String.join(", ", missing) + " (outputs: " + keys(train.outputs()) + ")";
     }
     TensorSpec images = train.input(IMAGES);
-    if (!isImageBatch(images) || !images.dims().subList(1, 4).equals(servingImages.dims().subList(1, 4))) {
+    if (!isFloatImageBatch(images) || !isFloatImageBatch(servingImages)
+        || !images.dims().subList(1, 4).equals(servingImages.dims().subList(1, 4))) {
       return TRAIN_STEP + " images are " + images.dtype() + " " + images.shape() + ", serving_default takes float32 "
           + servingImages.shape();
     }
@@ -330,6 +431,10 @@ public final class SavedModelInspector {
   }
 
   private static boolean isImageBatch(TensorSpec t) {
+    return (t.isFloat() || t.dtype().equals(dtypeName(DataType.DT_UINT8))) && t.rank() == 4 && t.dims().get(3) == 3;
+  }
+
+  private static boolean isFloatImageBatch(TensorSpec t) {
     return t.isFloat() && t.rank() == 4 && t.dims().get(3) == 3;
   }
 

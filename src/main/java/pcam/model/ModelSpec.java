@@ -25,8 +25,8 @@ public record ModelSpec(
     Architecture.checkCrop(crop);
     checkRate("conv dropout", convDropout);
     checkRate("dense dropout", denseDropout);
-    if (l1 < 0 || l2 < 0 || Double.isNaN(l1) || Double.isNaN(l2)) {
-      throw new pcam.util.InputException("l1/l2 must be >= 0, got " + l1 + "/" + l2);
+    if (!(l1 >= 0 && l2 >= 0 && Double.isFinite(l1) && Double.isFinite(l2))) {
+      throw new pcam.util.InputException("l1/l2 must be finite and >= 0, got " + l1 + "/" + l2);
     }
     if (!(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1))) {
       throw new pcam.util.InputException("--ema decay must be in (0, 1), or 0 for none, got " + emaDecay);

@@ -63,8 +63,8 @@ public interface LearningRateSchedule {
       if (patience < 1) {
         throw new InputException("--lr-patience must be >= 1, got " + patience);
       }
-      if (!(minRate >= 0)) {
-        throw new InputException("--lr-min must be >= 0, got " + minRate);
+      if (!(minRate >= 0) || Double.isInfinite(minRate)) {
+        throw new InputException("--lr-min must be a finite number >= 0, got " + minRate);
       }
       if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
         throw new InputException("--lr-warmup must be >= 0 epochs, got " + warmupEpochs);
@@ -159,6 +159,7 @@ public interface LearningRateSchedule {
 
     @Override
     public void epochEnded(EpochRecord record) {
+      // A NaN AUC (never written by the trainer, but a hand-edited history.csv) counts as no improvement.
       if (record.valAuc() > best) {
         best = record.valAuc();
         wait = 0;

@@ -5,7 +5,7 @@ import pcam.model.TrainableModel;
 import pcam.util.Progress;
 
 /** A progress bar per epoch (images), showing the running training loss. */
-final class ProgressListener implements TrainingListener {
+final class ProgressListener implements TrainingListener, AutoCloseable {
   private Progress bar;
 
   @Override
@@ -30,7 +30,8 @@ final class ProgressListener implements TrainingListener {
     close();
   }
 
-  private void close() {
+  @Override
+  public void close() {
     if (bar != null) {
       bar.close();
       bar = null;

@@ -47,7 +47,7 @@ public record RunConfig(
     DataSpec data,
     double ema) {
 
-  public static final String FILE = "config.json";
+  public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
     return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema);

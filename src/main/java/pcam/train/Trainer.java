@@ -38,13 +38,15 @@ import pcam.util.Json;
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String STATE = "state.json";
-  static final String METRICS = "metrics.json";
+  static final String METRICS = RunDirectory.METRICS;
   public static final double THRESHOLD = 0.5;
   private static final int PREFETCH = 4;
 
   private final TrainingPlan plan;
   private final Path runDir;
+  private final RunDirectory dir;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private final ProgressListener progress = new ProgressListener();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -63,17 +65,18 @@ public final class Trainer {
   public Trainer(TrainingPlan plan, Path runDir, List<TrainingListener> extraListeners) {
     this.plan = plan;
     this.runDir = runDir;
-    this.listeners.add(new ProgressListener());
+    this.dir = RunDirectory.at(runDir);
+    this.listeners.add(progress);
     this.listeners.add(new LogListener());
     this.listeners.addAll(extraListeners);
   }
 
   public static Path lastCheckpoint(Path runDir) {
-    return runDir.resolve("checkpoints").resolve("last");
+    return RunDirectory.at(runDir).lastCheckpoint();
   }
 
   public static Path bestCheckpoint(Path runDir) {
-    return runDir.resolve("checkpoints").resolve("best");
+    return RunDirectory.at(runDir).bestCheckpoint();
   }
 
   /** Asks the loop to save a checkpoint at the current step and return; safe from any thread. */
@@ -121,6 +124,7 @@ public final class Trainer {
     try {
       return run(model, train, validation, resume);
     } finally {
+      progress.close(); // a failure mid-epoch leaves no half-drawn bar before its message
       finished.countDown();
     }
   }
@@ -145,25 +149,26 @@ public final class Trainer {
     } catch (java.io.IOException e) {
       throw new InputException("cannot create run directory " + runDir + ": " + AtomicFiles.describe(e), e);
     }
-    try (TrainLog log = TrainLog.open(runDir.resolve("train.log"))) {
+    try (TrainLog log = TrainLog.open(dir.log())) {
       List<EpochRecord> history = List.of();
       State state = State.startOf(0);
       ValidationMetrics best = null;
-      if (resume) {
-        Path last = lastCheckpoint(runDir);
+      // A run killed before its first checkpoint starts again from epoch 1 (with its saved config).
+      if (resume && dir.hasCheckpoint()) {
+        Path last = dir.lastCheckpoint();
         model.restoreCheckpoint(last);
         state = Json.read(last.resolve(STATE), State.class);
         // Rows past the checkpoint (a crash between writing history.csv and the checkpoint) are redone.
-        List<EpochRecord> written = HistoryCsv.read(runDir.resolve("history.csv"));
+        List<EpochRecord> written = HistoryCsv.read(dir.history());
         history = written.subList(0, Math.min(written.size(), state.epoch()));
-        if (Files.exists(bestCheckpoint(runDir).resolve(METRICS))) {
-          best = Json.read(bestCheckpoint(runDir).resolve(METRICS), ValidationMetrics.class);
+        if (Files.exists(dir.bestCheckpoint().resolve(METRICS))) {
+          best = Json.read(dir.bestCheckpoint().resolve(METRICS), ValidationMetrics.class);
         }
         LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
       }
       LearningRateSchedule schedule = plan.schedule().create(plan.learningRate(), plan.epochs());
       history.forEach(schedule::epochEnded);
-      HistoryCsv historyCsv = new HistoryCsv(runDir.resolve("history.csv"), history);
+      HistoryCsv historyCsv = new HistoryCsv(dir.history(), history);
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(1, historyCsv);
       List<EpochRecord> records = new ArrayList<>(history);
@@ -189,7 +194,7 @@ public final class Trainer {
         boolean improved;
         // With weight averaging, the averages are validated and become the best checkpoint.
         try (AveragedWeights averaged = AveragedWeights.swapIn(model)) {
-          Validation v = validate(model, validation);
+          Validation v = validate(model, validation, epoch + 1, lr);
           record =
               new EpochRecord(
                   epoch + 1, done.lossSum() / done.seen(), done.correctSum() / done.seen(), v.loss, v.metrics(epoch + 1).accuracy(),
@@ -202,7 +207,7 @@ public final class Trainer {
           if (improved) {
             best = v.metrics(epoch + 1);
             ValidationMetrics metrics = best;
-            AtomicFiles.write(bestCheckpoint(runDir), tmp -> {
+            AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
               model.saveCheckpoint(tmp);
               Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
             });
@@ -216,15 +221,15 @@ public final class Trainer {
 
       Path modelDir = null;
       if (!interrupted && best != null) {
-        model.restoreCheckpoint(bestCheckpoint(runDir));
-        modelDir = runDir.resolve("model");
+        model.restoreCheckpoint(dir.bestCheckpoint());
+        modelDir = dir.model();
         model.exportSavedModel(modelDir);
-        Json.write(runDir.resolve(METRICS), best);
+        Json.write(dir.metrics(), best);
         // The best weights' validation scores feed the report's ROC curve and confusion matrix.
-        validate(model, validation).predictions().write(runDir.resolve(LabelledPredictions.FILE));
+        validate(model, validation, best.epoch(), Double.NaN).predictions().write(dir.predictions());
         RunReport.write(runDir);
         LOG.info("best epoch {}: validation AUC {}; model exported to {}; report {}", best.epoch(),
-            String.format("%.4f", best.auc()), modelDir, runDir.resolve(RunReport.FILE));
+            String.format("%.4f", best.auc()), modelDir, dir.report());
       }
       TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted, modelDir);
       for (TrainingListener l : all) {
@@ -261,7 +266,12 @@ public final class Trainer {
           break;
         }
         Batch batch = loader.next();
-        TrainableModel.StepResult step = model.trainStep(batch, (float) schedule.rate(epoch, done, steps));
+        double rate = schedule.rate(epoch, done, steps);
+        TrainableModel.StepResult step = model.trainStep(batch, (float) rate);
+        if (!Float.isFinite(step.loss())) {
+          // The weights are non-finite now: stop before anything (checkpoint, history, best) records them.
+          throw new TrainingDivergedException("the loss is " + step.loss(), epoch + 1, done + 1, steps, rate, dir);
+        }
         lossSum += (double) step.loss() * batch.count();
         correctSum += (double) step.accuracy() * batch.count();
         seen += batch.count();
@@ -281,7 +291,7 @@ public final class Trainer {
   }
 
   private void saveLast(TrainableModel model, State state) {
-    AtomicFiles.write(lastCheckpoint(runDir), tmp -> {
+    AtomicFiles.write(dir.lastCheckpoint(), tmp -> {
       model.saveCheckpoint(tmp);
       Json.MAPPER.writeValue(tmp.resolve(STATE).toFile(), state);
     });
@@ -294,7 +304,7 @@ public final class Trainer {
     }
   }
 
-  private Validation validate(TrainableModel model, PatchSet validation) {
+  private Validation validate(TrainableModel model, PatchSet validation, int epoch, double lr) {
     float[] scores = new float[validation.size()];
     float[] labels = new float[validation.size()];
     double lossSum = 0;
@@ -309,6 +319,15 @@ public final class Trainer {
         lossSum += (double) result.loss() * batch.count();
         at += batch.count();
       }
+    }
+    int nonFinite = 0;
+    for (float s : scores) {
+      nonFinite += Float.isFinite(s) ? 0 : 1;
+    }
+    if (nonFinite > 0 || !Double.isFinite(lossSum)) {
+      throw new TrainingDivergedException(
+          nonFinite + " of " + scores.length + " validation scores are not finite (validation loss " + lossSum / at + ")",
+          epoch, 0, 0, lr, dir);
     }
     return new Validation(
         lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at,

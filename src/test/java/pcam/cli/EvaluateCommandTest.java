@@ -116,7 +116,7 @@ class EvaluateCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("no dataset given");
     CliRun badLabel = CliRun.run("evaluate", "--model", run.toString(), "--labels", write(tmp, "id,label\nid000,2\n"),
-        "--images", data.resolve("train").toString(), "--out", tmp.toString());
+        "--images", data.resolve("train").toString(), "--out", tmp.resolve("evaluation").toString());
     assertThat(badLabel.exitCode()).isEqualTo(2);
     assertThat(badLabel.err()).contains("line 2: label '2' is not 0 or 1");
   }

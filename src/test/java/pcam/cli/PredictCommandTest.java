@@ -47,11 +47,17 @@ class PredictCommandTest {
   }
 
   @Test
-  void withoutIdsTheFolderIsScoredInSortedOrderAndAnOldFileIsReplaced(@TempDir Path tmp) throws Exception {
+  void withoutIdsTheFolderIsScoredInSortedOrderAndAnOldSubmissionIsReplaced(@TempDir Path tmp) throws Exception {
     Path images = tmp.resolve("images");
     TestPatches.writeFolder(images, 5);
+    Path notes = Files.writeString(tmp.resolve("notes.csv"), "my notes");
+    CliRun refused = CliRun.run("predict", "--model", shared.toString() + "/model", "--images", images.toString(), "--out", notes.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("pcam: --out " + notes + " exists and is not a submission (no id,label header);"
+        + " pcam replaces only files it wrote, choose another --out\n");
+    assertThat(notes).hasContent("my notes");
     Path out = tmp.resolve("sub.csv");
-    Files.writeString(out, "old content");
+    Files.writeString(out, "id,label\nold,0.5\n");
     CliRun r = CliRun.run("predict", "--model", shared.toString() + "/model", "--images", images.toString(),
         "--out", out.toString(), "--batch-size", "2");
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -74,9 +80,10 @@ class PredictCommandTest {
     TestPatches.writeFolder(images, 3);
     String m = model.toString();
 
-    CliRun outIsDir = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", tmp.toString());
+    Path folder = Files.createDirectory(tmp.resolve("folder"));
+    CliRun outIsDir = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", folder.toString());
     assertThat(outIsDir.exitCode()).isEqualTo(2);
-    assertThat(outIsDir.err()).contains(tmp + ": is a directory");
+    assertThat(outIsDir.err()).contains(folder + ": is a directory");
 
     Path ids = tmp.resolve("ids.csv");
     Files.writeString(ids, "id,label\nid000,0\nmissing1,0\n");

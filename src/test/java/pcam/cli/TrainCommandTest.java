@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
@@ -54,6 +55,49 @@ class TrainCommandTest {
     CliRun resumed = CliRun.run("train", "--resume", run.toString());
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     assertThat(HistoryCsv.read(run.resolve("history.csv"))).hasSize(1);
+  }
+
+  @Test
+  void aRunKilledBeforeItsFirstCheckpointResumesFromEpochOneWithItsSavedConfig() throws Exception {
+    Path data = data();
+    Path run = dir.resolve("run");
+    CliRun first = CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "2",
+        "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2", "--lr", "0.002");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    // What a kill during epoch 1 leaves: the saved config, pcam's marker, the log, a half-written history.
+    try (var files = Files.list(run)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (!List.of("config.json", ".pcam.lock", "train.log").contains(name)) {
+          pcam.util.AtomicFiles.deleteRecursively(f);
+        }
+      }
+    }
+    Files.writeString(run.resolve(".history.csv.tmp-99999"), "epoch,train_loss\n1,");
+    CliRun restarted = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
+    assertThat(restarted.err()).contains("already holds a run; continue it with --resume");
+
+    CliRun resumed = CliRun.run("train", "--resume", run.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("of 2");
+    assertThat(HistoryCsv.read(run.resolve("history.csv"))).extracting(r -> r.epoch()).containsExactly(1, 2);
+    assertThat(RunConfig.load(run).lr()).isEqualTo(0.002);
+    assertThat(run.resolve("model/saved_model.pb")).exists();
+    assertThat(run.resolve(".history.csv.tmp-99999")).doesNotExist();
+  }
+
+  @Test
+  void aFolderPcamDidNotCreateIsRefusedAndLeftAlone() throws Exception {
+    Path data = data();
+    Path foreign = Files.createDirectories(dir.resolve("foreign").resolve("model"));
+    Files.writeString(foreign.resolve("saved_model.pb"), "not pcam's");
+    CliRun run = CliRun.run("train", "--data", data.toString(), "--out", foreign.getParent().toString(), "--epochs", "1");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).contains("pcam did not create");
+    assertThat(foreign.resolve("saved_model.pb")).hasContent("not pcam's");
+    try (var files = Files.list(foreign.getParent())) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("model");
+    }
   }
 
   @Test

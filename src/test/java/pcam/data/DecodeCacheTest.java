@@ -57,6 +57,34 @@ class DecodeCacheTest {
     assertThat(cache.entryFor(images, files)).isNotEqualTo(entry);
   }
 
+  /**
+   * What {@code cp -p} over a file does: new content of the same size into the same inode, with
+   * the old mtime put back. Only the ctime (set by the kernel on the write, settable by no one)
+   * tells; the key must change and the old pixels must not be served.
+   */
+  @Test
+  void aSameSizeSameMtimeSameInodeReplacementChangesTheKey() throws Exception {
+    Path file = files.get(0);
+    byte[] other = Files.readAllBytes(files.get(1));
+    assertThat(other).hasSize((int) Files.size(file)).isNotEqualTo(Files.readAllBytes(file));
+    Path entry = cache.entryFor(images, files);
+    cache.store(entry, decoded);
+    FileTime mtime = Files.getLastModifiedTime(file);
+    Object inode = Files.getAttribute(file, "unix:ino");
+    Thread.sleep(20); // past the kernel's coarse timestamp granularity (a few ms), as any later copy is
+
+    Files.write(file, other); // truncate and rewrite in place: same inode
+    Files.setLastModifiedTime(file, mtime);
+
+    assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+    assertThat(Files.getLastModifiedTime(file)).isEqualTo(mtime);
+    assertThat(Files.size(file)).isEqualTo(other.length);
+    Path after = cache.entryFor(images, files);
+    assertThat(after).isNotEqualTo(entry);
+    assertThat(cache.load(after, files.size())).isEmpty(); // decoded again, from the new bytes
+    assertThat(PatchDecoder.decode(files, false).pixels()[0]).isEqualTo(decoded.pixels()[1]);
+  }
+
   @Test
   void truncatedEntryIsIgnoredAndDeleted() throws IOException {
     Path entry = cache.entryFor(images, files);

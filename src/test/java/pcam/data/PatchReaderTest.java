@@ -55,6 +55,23 @@ class PatchReaderTest {
   }
 
   @Test
+  void aLinkToAnEndlessDeviceIsRefusedWithoutReadingIt() throws IOException {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero here");
+    Path link = Files.createSymbolicLink(tmp.resolve("endless.tif"), zero);
+    assertThatThrownBy(() -> PatchReader.read(link))
+        .isInstanceOf(BadPatchException.class)
+        .hasMessage(link + ": cannot read: not a regular file (a device, pipe or socket)");
+  }
+
+  @Test
+  void aFileNamedJustDotTifIsNoPatchOfAnything() {
+    assertThat(Datasets.isPatchFileName(".tif")).isFalse();
+    assertThat(Datasets.isPatchFileName("a.tif")).isTrue();
+    assertThat(Datasets.isPatchFileName("a.tiff")).isFalse();
+  }
+
+  @Test
   void truncatedFileIsUnreadableAndNamed() throws IOException {
     Path real = realPatches(1).get(0);
     Path truncated = tmp.resolve("truncated.tif");

@@ -120,8 +120,35 @@ class SyntheticPatchesTest {
         .hasMessage(out + ": folder is not empty; use --force to replace a previous synth output");
     assertThatThrownBy(() -> SyntheticPatches.write(out, 5, 0, 1, true))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("also holds notes.txt");
+        .hasMessageContaining("no .pcam-synth marker");
     assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("mine");
+  }
+
+  @Test
+  void forceNeverDeletesAKaggleDownloadThatMerelyHasTheSameLayout() throws IOException {
+    Path kaggle = tmp.resolve("kaggle");
+    SyntheticPatches.write(kaggle, 6, 2, 1, false);
+    Files.delete(kaggle.resolve(SyntheticPatches.MARKER)); // what a real download looks like: same names, no marker
+    List<String> before = fileNames(kaggle.resolve("train"));
+    assertThatThrownBy(() -> SyntheticPatches.write(kaggle, 5, 0, 1, true))
+        .isInstanceOf(InputException.class)
+        .hasMessage(kaggle + ": --force only replaces a folder that 'pcam synth' wrote (it has no .pcam-synth marker);"
+            + " pcam never deletes files it did not create");
+    assertThat(fileNames(kaggle.resolve("train"))).isEqualTo(before);
+
+    // A synth output with a file of the user's added is not replaced either.
+    Path synth = tmp.resolve("synth");
+    SyntheticPatches.write(synth, 6, 0, 1, false);
+    Files.writeString(synth.resolve("notes.txt"), "mine");
+    assertThatThrownBy(() -> SyntheticPatches.write(synth, 5, 0, 1, true)).hasMessageContaining("also holds notes.txt");
+  }
+
+  @Test
+  void anUnwritableDestinationIsBadInput() throws IOException {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    assertThatThrownBy(() -> SyntheticPatches.write(file.resolve("data"), 5, 0, 1, false))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(file + " is a file, not a folder");
   }
 
   @Test

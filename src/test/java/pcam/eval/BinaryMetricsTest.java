@@ -112,4 +112,41 @@ class BinaryMetricsTest {
           return out;
         }));
   }
+
+  /** Every metric refuses a non-finite score, whichever position it is in, before any loop can spin. */
+  @Property(tries = 200)
+  void everyMetricRefusesANonFiniteScore(
+      @ForAll("scoredLabels") float[][] data, @ForAll("nonFinite") float bad, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 10_000) int where) {
+    float[] scores = data[0].clone();
+    int at = where % scores.length;
+    scores[at] = bad;
+    for (Runnable metric : List.<Runnable>of(
+        () -> BinaryMetrics.auc(scores, data[1]),
+        () -> BinaryMetrics.roc(scores, data[1]),
+        () -> BinaryMetrics.confusion(scores, data[1], 0.5),
+        () -> BinaryMetrics.logLoss(scores, data[1]),
+        () -> EvaluationMetrics.of(scores, data[1], 0.5))) {
+      assertThatThrownBy(metric::run)
+          .isInstanceOf(BinaryMetrics.NonFiniteScoresException.class)
+          .hasMessageContaining("(the first, #" + (at + 1) + ", is " + bad + ")");
+    }
+  }
+
+  @Provide
+  Arbitrary<Float> nonFinite() {
+    return Arbitraries.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void aNaNThresholdOrALabelOtherThanZeroOrOneIsRefused() {
+    assertThatThrownBy(() -> BinaryMetrics.confusion(SCORES, LABELS, Double.NaN)).hasMessageContaining("threshold must be within [0,1], got NaN");
+    assertThatThrownBy(() -> BinaryMetrics.auc(SCORES, new float[] {0, 0, 1, Float.NaN})).hasMessageContaining("labels must be 0 or 1, got NaN");
+  }
+
+  @Test
+  void aModelsNonFiniteScoresAreBadInputNamingTheModelAndTheFirstId() {
+    assertThatThrownBy(() -> BinaryMetrics.requireFinite(new float[] {0.2f, Float.NaN, Float.NaN}, List.of("a", "b", "c"), "runs/r1"))
+        .isInstanceOf(pcam.util.InputException.class)
+        .hasMessage("runs/r1: 2 of 3 scores are not finite (first: id b, NaN); the model diverged or is broken");
+  }
 }

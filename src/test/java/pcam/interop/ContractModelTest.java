@@ -217,6 +217,6 @@ class ContractModelTest {
     assertThatThrownBy(() -> ContractModel.load(halfPlusTwo))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("(not usable)")
-        .hasMessageContaining("no 'probability' output");
+        .hasMessageContaining("serving_default input 'x' is float32 [1]; pcam feeds an image batch");
   }
 }

@@ -81,8 +81,7 @@ class SavedModelInspectorTest {
 
     assertThat(report.verdict()).isEqualTo(Verdict.NOT_USABLE);
     assertThat(report.reason())
-        .contains("serving_default input 'x' is float32 [1]")
-        .contains("serving_default has no 'probability' output (outputs: [y])");
+        .isEqualTo("serving_default input 'x' is float32 [1]; pcam feeds an image batch float32 or uint8 [N,H,W,3] (RGB patches)");
     assertThat(report.signature("serving_default").output("y").dtype()).isEqualTo("float32");
     assertThat(report.signature("classify_x_to_y").input("inputs").dtype()).isEqualTo("string");
     assertThat(report.hasSaver()).isTrue();

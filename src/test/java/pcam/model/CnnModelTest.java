@@ -217,6 +217,9 @@ class CnnModelTest {
         assertThat(scorer.inputHeight()).isEqualTo(96);
         assertThat(scorer.predict(five)).containsExactly(expected);
       }
+      // The record other commands read: raw pixels in, a probability out, trained at PCam's 0.972 um/px.
+      assertThat(ModelMetadata.find(out).orElseThrow().metadata())
+          .isEqualTo(new ModelMetadata(InputScale.RAW, null, ModelMetadata.OutputKind.PROBABILITY, 0.972));
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }

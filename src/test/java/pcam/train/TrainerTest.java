@@ -161,6 +161,94 @@ class TrainerTest {
     }
   }
 
+  /** A real model whose optimizer step number {@code poisonStep} (1-based, over the run) is fed a NaN rate, so its weights go NaN. */
+  private record Poisoned(CnnModel model, int poisonStep, int[] steps) implements TrainableModel {
+    Poisoned(CnnModel model, int poisonStep) {
+      this(model, poisonStep, new int[1]);
+    }
+
+    @Override
+    public StepResult trainStep(pcam.data.Batch batch, float learningRate) {
+      return model.trainStep(batch, ++steps[0] == poisonStep ? Float.NaN : learningRate);
+    }
+
+    @Override
+    public EvalResult evaluate(pcam.data.Batch batch) {
+      return model.evaluate(batch);
+    }
+
+    @Override
+    public void saveCheckpoint(Path dir) {
+      model.saveCheckpoint(dir);
+    }
+
+    @Override
+    public void restoreCheckpoint(Path dir) {
+      model.restoreCheckpoint(dir);
+    }
+
+    @Override
+    public void exportSavedModel(Path dir) {
+      model.exportSavedModel(dir);
+    }
+
+    @Override
+    public int inputHeight() {
+      return model.inputHeight();
+    }
+
+    @Override
+    public int inputWidth() {
+      return model.inputWidth();
+    }
+
+    @Override
+    public float[] predict(pcam.data.Batch batch) {
+      return model.predict(batch);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aLossThatGoesNaNStopsTheRunAtThatStepKeepingTheLastFiniteCheckpointAndExportingNothing(@TempDir Path run) throws Exception {
+    // 96 patches in batches of 16: 6 steps an epoch. Step 9 overall (epoch 2, step 3) poisons the
+    // weights, so the loss of step 10 (epoch 2, step 4) is the first NaN.
+    try (CnnModel cnn = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      Trainer trainer = new Trainer(plan(3), run, List.of());
+      assertThatThrownBy(() -> trainer.fit(new Poisoned(cnn, 9), train, validation, false))
+          .isInstanceOf(TrainingDivergedException.class)
+          .hasMessageStartingWith("training diverged: the loss is NaN at epoch 2, step 4 of 6")
+          .hasMessageContaining("lower --lr")
+          .hasMessageContaining("last finite checkpoint is kept in " + run.resolve("checkpoints").resolve("last"))
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    RunDirectory dir = RunDirectory.at(run);
+    assertThat(dir.model()).doesNotExist();
+    assertThat(dir.metrics()).doesNotExist();
+    assertThat(HistoryCsv.read(dir.history())).extracting(EpochRecord::epoch).containsExactly(1);
+    assertThat(Json.read(dir.lastCheckpoint().resolve(Trainer.STATE), Trainer.State.class).epoch()).isEqualTo(1);
+    assertThat(Json.read(dir.bestCheckpoint().resolve(Trainer.METRICS), ValidationMetrics.class).epoch()).isEqualTo(1);
+    // The kept checkpoint holds finite weights.
+    try (CnnModel restored = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      restored.restoreCheckpoint(dir.lastCheckpoint());
+      for (float p : restored.predict(TestPatches.batch(validation))) {
+        assertThat(p).isBetween(0f, 1f);
+      }
+    }
+  }
+
+  @Test
+  void aLossThatGoesNaNBeforeAnyCheckpointSaysSo(@TempDir Path run) {
+    try (CnnModel cnn = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      assertThatThrownBy(() -> new Trainer(plan(1), run, List.of()).fit(new Poisoned(cnn, 1), train, validation, false))
+          .hasMessageStartingWith("training diverged: the loss is NaN at epoch 1, step 2 of 6")
+          .hasMessageEndingWith("No checkpoint had been saved yet.");
+    }
+    assertThat(run.resolve("checkpoints")).doesNotExist();
+  }
+
   @Test
   void aValidationSetWithoutBothClassesIsRejected(@TempDir Path run) {
     PatchSet onlyNegatives = validation.select(new int[] {0, 2, 4});
