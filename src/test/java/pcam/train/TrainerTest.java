@@ -109,14 +109,16 @@ class TrainerTest {
     }
   }
 
-  @Test
-  void anInterruptedRunResumedFromItsCheckpointEndsExactlyLikeAnUninterruptedOne(@TempDir Path dir) {
+  @org.junit.jupiter.params.ParameterizedTest(name = "ema {0}")
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.99})
+  void anInterruptedRunResumedFromItsCheckpointEndsExactlyLikeAnUninterruptedOne(double ema, @TempDir Path dir) {
+    ModelSpec spec = SPEC.withEma(ema); // with --ema the resumed run must keep the averages too
     TrainingResult straight;
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       straight = new Trainer(plan(2), dir.resolve("a"), List.of()).fit(model, train, validation, false);
     }
     Path run = dir.resolve("b");
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       Trainer[] trainer = new Trainer[1];
       TrainingListener stopMidEpoch2 =
           new TrainingListener() {
@@ -134,7 +136,7 @@ class TrainerTest {
       assertThat(run.resolve("model")).doesNotExist();
     }
     TrainingResult resumed;
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       resumed = new Trainer(plan(2), run, List.of()).fit(model, train, validation, true);
     }
     assertThat(resumed.history()).hasSize(2);
