@@ -15,7 +15,7 @@ import pcam.data.SourceSpec;
 import pcam.eval.Predictor;
 import pcam.eval.BinaryMetrics;
 import pcam.eval.Submission;
-import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -35,8 +35,11 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
 
   @Mixin private ScoringOptions scoring;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
-  private Path model;
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
+          + " at its own input size and input scale (its stored scoring choices; flags given here apply to all), and the"
+          + " probabilities are averaged (with --tta, over every model and transform).")
+  private List<Path> models;
 
   @Mixin private SourceOptions source;
 
@@ -48,8 +51,9 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
 
   @Override
   public List<PathGuard.Role> inputs() {
-    List<PathGuard.Role> roles = new java.util.ArrayList<>(source.inputs());
-    roles.addAll(List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--ids", ids), scoring.model.classNames()));
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(ModelArgument.inputs("--model", models));
+    roles.addAll(source.inputs());
+    roles.addAll(List.of(PathGuard.Role.of("--ids", ids), scoring.model.classNames()));
     return roles;
   }
 
@@ -84,11 +88,11 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
     SourceSpec where = scored();
     List<String> idList;
     Predictor.Predictions predictions;
-    try (PatchSource patches = where.open(); SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
+    try (PatchSource patches = where.open(); ScoringModel scorer = ModelArgument.openAll(models, scoring.model.toChoices())) {
       idList = patches.ids();
       predictions = new Predictor(scorer, options).predict(patches, null);
     }
-    BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), model);
+    BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), ModelArgument.describe(models));
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
     spec.commandLine().getOut().printf(Locale.ROOT,
         "wrote %s: %d ids, mean probability %.4f, %.0f img/s (tta %s, batch %d)%n",
