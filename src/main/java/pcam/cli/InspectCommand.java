@@ -70,6 +70,7 @@ public final class InspectCommand implements Callable<Integer> {
       if (setup != null) {
         tree.put("scoring", setup.lines());
         tree.put("needs", setup.missing());
+        tree.put("warnings", setup.warnings());
       }
       out.println(Json.toString(tree));
     } else {
@@ -114,6 +115,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
     if (setup != null) {
       setup.lines().forEach(line -> out.println("scoring     " + line));
+      setup.warnings().forEach(warning -> out.println("warning     " + warning));
       if (stored != null) {
         out.println("stored      these choices in " + stored + (stored.startsWith(Path.of(report.dir())) ? "" : " (the model folder is read-only)"));
       }

@@ -2,11 +2,16 @@ package pcam.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.interop.SavedModelInspector;
 import pcam.interop.ScoringSetup;
+import pcam.data.PatchReader;
+import pcam.model.EnsembleModel;
 import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.model.ServingSpec;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
@@ -52,6 +57,7 @@ final class ModelArgument {
     ServingSpec spec = setup.requireSpec(dir);
     SavedModelScorer scorer = SavedModelScorer.load(dir, spec, null);
     setup.lines().forEach(line -> LOG.info("model {}", line));
+    setup.warnings().forEach(warning -> LOG.warn("model {}", warning));
     try {
       setup.remember(dir).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
           file.startsWith(dir) ? "" : " (the model folder is read-only)"));
@@ -60,6 +66,38 @@ final class ModelArgument {
       throw e;
     }
     return scorer;
+  }
+
+  /** {@link #input} for each of several {@code --model}s. */
+  static List<PathGuard.Role> inputs(String flag, List<Path> models) {
+    return models.stream().map(m -> input(flag, m)).toList();
+  }
+
+  /** The model, or the ensemble's models, for messages. */
+  static String describe(List<Path> models) {
+    return models.size() == 1 ? models.get(0).toString() : "the ensemble of " + models;
+  }
+
+  /**
+   * One {@code --model}: that model; several: their {@link EnsembleModel} (probabilities averaged,
+   * each model at its own input size, with its own stored choices, {@code choices} applied to
+   * all). All are checked to exist before any is loaded.
+   */
+  static ScoringModel openAll(List<Path> models, ScoringSetup.Choices choices) {
+    models.forEach(ModelArgument::savedModelDir);
+    if (models.size() == 1) {
+      return open(models.get(0), choices);
+    }
+    List<ScoringModel> opened = new ArrayList<>();
+    try {
+      for (Path m : models) {
+        opened.add(open(m, choices));
+      }
+    } catch (RuntimeException e) {
+      opened.forEach(ScoringModel::close);
+      throw e;
+    }
+    return new EnsembleModel(opened, PatchReader.SIZE, PatchReader.SIZE);
   }
 
   /** True when M is a run directory rather than a bare SavedModel. */

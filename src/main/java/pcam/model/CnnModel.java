@@ -53,6 +53,14 @@ public final class CnnModel extends GraphModel {
     return trainableParams;
   }
 
+  @Override
+  public boolean swapAveragedWeights() {
+    if (spec.emaDecay() == 0) {
+      return false;
+    }
+    session.runner().addTarget(CnnGraph.EMA_SWAP).run();
+    return true;
+  }
 
   @Override
   protected void addToExport(Path dir) {
