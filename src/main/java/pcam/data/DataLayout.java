@@ -51,20 +51,17 @@ public final class DataLayout {
    * train when null).
    */
   public static SourceSpec labelled(Path dir, Split split) {
-    requireFolder(dir);
-    List<Split> pcam = pcamSplits(dir);
+    List<Split> pcam = Files.isDirectory(dir) ? pcamSplits(dir) : List.of();
     if (!pcam.isEmpty()) {
       Split s = pick(dir, pcam, split == null ? Split.train : split);
       return new SourceSpec(pcamImages(dir, s), pcamLabels(dir, s), null);
     }
-    if (isKaggle(dir)) {
-      if (split != null && split != Split.train) {
-        throw new InputException(dir + ": a Kaggle-layout folder has only labelled train data; --split " + split
-            + " applies to PCam's HDF5 files");
-      }
-      return SourceSpec.kaggle(dir.resolve("train_labels.csv"), dir.resolve("train"));
+    if (split != null && split != Split.train) {
+      throw new InputException(dir + ": a Kaggle-layout folder has only labelled train data; --split " + split
+          + " applies to PCam's HDF5 files");
     }
-    throw unknown(dir);
+    // Kaggle, or nothing recognisable: loading then names the missing train_labels.csv or train/.
+    return SourceSpec.kaggle(dir.resolve("train_labels.csv"), dir.resolve("train"));
   }
 
   /**

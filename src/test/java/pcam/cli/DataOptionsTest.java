@@ -57,7 +57,7 @@ class DataOptionsTest {
     assertBad("--images x_x.h5 needs --labels Y.h5 (PCam's labels file)", "--images", "x_x.h5");
     assertBad("--split picks a PCam split inside --data DIR; with --images give the split's file itself",
         "--images", "x.h5", "--split", "test");
-    assertBad("--data nope: folder not found", "--data", "nope");
+    assertThat(parse("--data", "nope").labels()).isEqualTo(Path.of("nope", "train_labels.csv")); // named when loading
     assertBad("--val-fraction must be in [0, 1), got 1.0", "--data", ".", "--val-fraction", "1");
     assertBad("--val-fraction must be in [0, 1), got -0.1", "--data", ".", "--val-fraction", "-0.1");
     assertBad("--limit must be at least 1, got -5", "--data", ".", "--limit", "-5");
