@@ -65,22 +65,63 @@ public final class Throughput {
     long[] epoch = {0};
     for (int round = 0; round < plan.rounds(); round++) {
       graph = Math.max(graph, timed(plan.steps(), batchSize, () -> model.trainStep(fixed, learningRate)));
-      long start = System.nanoTime();
-      int done = 0;
-      while (done < plan.steps()) {
-        try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
-          while (loader.hasNext() && done < plan.steps()) {
-            Batch batch = loader.next();
-            if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
-              model.trainStep(batch, learningRate);
-              done++;
-            }
+      endToEnd = Math.max(endToEnd, endToEndRound(model, patches, batchSize, augmentation, loaderThreads, prefetch, learningRate, plan, epoch));
+    }
+    return new TrainResult(graph, endToEnd);
+  }
+
+  /** End-to-end training and the loader alone, with a baseline augmentation and a candidate. */
+  public record AugmentationCost(double baselineEndToEnd, double endToEnd, double baselineLoader, double loader) {
+    /** Training throughput with the candidate over that with the baseline (1 = free). */
+    public double ratio() {
+      return endToEnd / baselineEndToEnd;
+    }
+
+    public double loaderRatio() {
+      return loader / baselineLoader;
+    }
+  }
+
+  /**
+   * What an augmentation costs against a baseline (e.g. flips only), in alternating rounds of
+   * end-to-end training and of the loader alone, best round of each kept.
+   */
+  public static AugmentationCost augmentationCost(
+      CnnModel model, PatchSet patches, int batchSize, Augmentation baseline, Augmentation candidate, int loaderThreads,
+      int prefetch, float learningRate, Plan plan) {
+    long[] epoch = {0};
+    Batch fixed = firstBatch(patches, batchSize);
+    for (int i = 0; i < plan.warmup(); i++) {
+      model.trainStep(fixed, learningRate);
+    }
+    double[] best = new double[4];
+    for (int round = 0; round < plan.rounds(); round++) {
+      best[0] = Math.max(best[0], endToEndRound(model, patches, batchSize, baseline, loaderThreads, prefetch, learningRate, plan, epoch));
+      best[1] = Math.max(best[1], endToEndRound(model, patches, batchSize, candidate, loaderThreads, prefetch, learningRate, plan, epoch));
+      best[2] = Math.max(best[2], loaderOnly(patches, batchSize, baseline, loaderThreads, plan.steps()));
+      best[3] = Math.max(best[3], loaderOnly(patches, batchSize, candidate, loaderThreads, plan.steps()));
+    }
+    return new AugmentationCost(best[0], best[1], best[2], best[3]);
+  }
+
+  /** Images per second of {@code plan.steps()} full training steps fed by the loader. */
+  private static double endToEndRound(
+      CnnModel model, PatchSet patches, int batchSize, Augmentation augmentation, int loaderThreads, int prefetch,
+      float learningRate, Plan plan, long[] epoch) {
+    long start = System.nanoTime();
+    int done = 0;
+    while (done < plan.steps()) {
+      try (BatchLoader loader = new BatchLoader(patches, batchSize, true, augmentation, epoch[0]++, loaderThreads, prefetch)) {
+        while (loader.hasNext() && done < plan.steps()) {
+          Batch batch = loader.next();
+          if (batch.count() == batchSize) { // a short last batch would flatter nothing but skew img/s
+            model.trainStep(batch, learningRate);
+            done++;
           }
         }
       }
-      endToEnd = Math.max(endToEnd, (double) plan.steps() * batchSize / ((System.nanoTime() - start) / 1e9));
     }
-    return new TrainResult(graph, endToEnd);
+    return (double) plan.steps() * batchSize / ((System.nanoTime() - start) / 1e9);
   }
 
   /**

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
     description =
         "Training throughput: graph-only steps on one fixed in-memory batch, against end-to-end steps"
             + " (BatchLoader + augmentation + step) over the same in-memory patches. Prints both and their ratio."
-            + " The two are measured in alternating rounds (best round kept), so load from other processes hits both alike.")
+            + " The two are measured in alternating rounds (best round kept), so load from other processes hits both alike."
+            + " With an augmentation other than flips (e.g. --augment d8+stain), also its cost: end-to-end and loader-only"
+            + " throughput against flips only, measured the same way in the same run.")
 public final class BenchTrainCommand implements Runnable {
   private static final int ROUNDS = 2;
 
@@ -75,10 +77,19 @@ public final class BenchTrainCommand implements Runnable {
               new Throughput.Plan(Math.max(1, steps / ROUNDS), warmup, ROUNDS));
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "model %s, batch %d, %d measured steps per mode, loader threads %d, augmentation %s%n",
-          architecture.cliName(), batchSize, Math.max(1, steps / ROUNDS) * ROUNDS, workers, augmentation);
+          architecture.cliName(), batchSize, Math.max(1, steps / ROUNDS) * ROUNDS, workers, augmentation.describe());
       out.printf(Locale.ROOT, "graph-only:  %8.1f img/s (best of %d rounds)%n", result.graphOnly(), ROUNDS);
       out.printf(Locale.ROOT, "end-to-end:  %8.1f img/s%n", result.endToEnd());
       out.printf(Locale.ROOT, "ratio:       %8.3f (end-to-end / graph-only)%n", result.ratio());
+      if (!augmentation.equals(Augmentation.FLIPS)) {
+        Throughput.AugmentationCost cost =
+            Throughput.augmentationCost(cnn, patches, batchSize, Augmentation.FLIPS, augmentation, workers, 4,
+                (float) architecture.defaultLearningRate(), new Throughput.Plan(Math.max(1, steps / ROUNDS), warmup, ROUNDS));
+        out.printf(Locale.ROOT, "augmentation %s vs flips only:%n", augmentation.describe());
+        out.printf(Locale.ROOT, "  end-to-end:  %8.1f vs %8.1f img/s, ratio %.3f%n", cost.endToEnd(), cost.baselineEndToEnd(), cost.ratio());
+        out.printf(Locale.ROOT, "  loader only: %8.1f vs %8.1f img/s, ratio %.3f (loader threads %d)%n",
+            cost.loader(), cost.baselineLoader(), cost.loaderRatio(), workers);
+      }
       out.flush();
     }
   }

@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
         "Load a labelled dataset as training would and report each step: class counts, ids without an image,"
             + " images that are unreadable, wrong-size or not RGB (always counted and skipped here, never fatal),"
             + " the cleaning outcome and the train/validation split. Writes a PNG contact sheet of a few patches"
-            + " per class with the centre 32x32 (the region that decides the label) outlined.")
+            + " per class with the centre 32x32 (the region that decides the label) outlined. With --augment (or any"
+            + " augmentation knob), also augmented.png beside it: each row a patch, then 7 random draws.")
 public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
   @Spec private CommandSpec spec;
   @Mixin private DataOptions data;
+  @Mixin private AugmentOptions augment;
 
   @Option(names = "--sheet", paramLabel = "FILE", description = "Contact sheet PNG. Default: contact-sheet.png in --out.")
   private Path sheet;
@@ -45,8 +47,23 @@ public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
   @Option(names = "--per-class", paramLabel = "N", defaultValue = "8", description = "Patches per class on the sheet.")
   private int perClass;
 
+  private static final List<String> AUGMENT_FLAGS =
+      List.of("--augment", "--stain-jitter", "--color-jitter", "--rotation", "--no-hflip", "--no-vflip");
+  /** Augmented draws per row of the augmentation sheet. */
+  private static final int DRAWS = 7;
+
   private Path sheetFile() {
     return sheet != null ? sheet : out.resolve("contact-sheet.png");
+  }
+
+  /** augmented.png beside the contact sheet. */
+  private Path augmentedFile() {
+    Path parent = sheetFile().toAbsolutePath().getParent();
+    return parent.resolve("augmented.png");
+  }
+
+  private boolean showAugmentation() {
+    return spec.commandLine().getParseResult().matchedOptions().stream().anyMatch(o -> AUGMENT_FLAGS.contains(o.longestName()));
   }
 
   @Override
@@ -56,7 +73,11 @@ public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
 
   @Override
   public List<PathGuard.Role> outputs() {
-    return List.of(PathGuard.Role.of(sheet != null ? "--sheet" : "--out", sheetFile()));
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(List.of(PathGuard.Role.of(sheet != null ? "--sheet" : "--out", sheetFile())));
+    if (showAugmentation()) {
+      roles.add(PathGuard.Role.of("--augment", augmentedFile()));
+    }
+    return roles;
   }
 
   @Override
@@ -73,6 +94,7 @@ public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
       throw new InputException("--out " + out + " is an existing file, expected a folder");
     }
     AtomicFiles.requireCreatable(sheet != null ? sheet : out, sheet != null ? "--sheet" : "--out");
+    pcam.data.Augmentation augmentation = showAugmentation() ? augment.toAugmentation() : null;
     // Stats counts problems instead of stopping at the first one.
     DataSpec dataSpec = new DataSpec(given.labelsCsv(), given.imagesDir(), given.limit(), given.sample(),
         given.valFraction(), given.seed(), given.darkThreshold(), given.brightThreshold(), true, true, given.cache());
@@ -80,6 +102,10 @@ public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
     Datasets.LoadReport report = loaded.report();
     Datasets.Split split = Subsets.stratifiedSplit(loaded.patches(), dataSpec.valFraction(), dataSpec.seed());
     ContactSheet.write(png, ContactSheet.rowsByClass(loaded.patches(), perClass), PatchReader.SIZE, PatchReader.SIZE);
+    if (augmentation != null) {
+      ContactSheet.write(augmentedFile(), ContactSheet.augmentedRows(loaded.patches(), Math.min(perClass, 3), augmentation,
+          DRAWS, dataSpec.seed()), PatchReader.SIZE, PatchReader.SIZE);
+    }
 
     PrintWriter w = spec.commandLine().getOut();
     w.printf("labels      %s%n", dataSpec.labelsCsv());
@@ -104,6 +130,9 @@ public final class DataStatsCommand implements Callable<Integer>, UsesFiles {
     w.printf("split       train %s, validation %s (val fraction %s, seed %d)%n",
         split.train().describe(), split.validation().describe(), dataSpec.valFraction(), dataSpec.seed());
     w.printf("sheet       %s%n", png.toAbsolutePath().normalize());
+    if (augmentation != null) {
+      w.printf("augmented   %s (%s)%n", augmentedFile().normalize(), augmentation.describe());
+    }
     w.flush();
     return ExitCodes.OK;
   }

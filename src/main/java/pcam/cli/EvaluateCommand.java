@@ -22,7 +22,7 @@ import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
-import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
@@ -49,15 +49,18 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
 
   @Mixin private ScoringOptions scoring;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
-  private Path model;
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
+          + " at its own input size and input scale (its stored scoring choices; flags given here apply to all), and the"
+          + " probabilities are averaged (with --tta, over every model and transform).")
+  private List<Path> models;
 
   @Mixin private DataOptions data;
 
   @Option(names = "--split", defaultValue = "all", description = "all, validation or train (see above).")
   private Split split;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: M/evaluation for a run directory, else ./evaluation.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: M/evaluation for one run directory, else ./evaluation.")
   private Path out;
 
   @Option(names = "--threshold", defaultValue = "0.5", description = "Predict tumour when probability >= this (accuracy, confusion matrix).")
@@ -84,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
     LabelledPredictions scored;
     List<String> skipped;
     double imagesPerSecond;
-    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
+    try (ScoringModel scorer = ModelArgument.openAll(models, scoring.model.toChoices())) {
       Predictor predictor = new Predictor(scorer, options);
       if (split == Split.all) {
         Labels truth = readLabels(dataSpec);
@@ -105,7 +108,7 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
         imagesPerSecond = p.imagesPerSecond();
       }
     }
-    BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), model); // before anything is written
+    BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), ModelArgument.describe(models)); // before anything is written
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE));
     metrics.write(dir.resolve(RunReport.METRICS));
@@ -123,13 +126,15 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
   }
 
   private Path outDir() {
-    return out != null ? out : ModelArgument.isRunDirectory(model) ? model.resolve("evaluation") : Path.of("evaluation");
+    return out != null ? out
+        : models.size() == 1 && ModelArgument.isRunDirectory(models.get(0)) ? models.get(0).resolve("evaluation") : Path.of("evaluation");
   }
 
   @Override
   public List<PathGuard.Role> inputs() {
     List<PathGuard.Role> roles = new java.util.ArrayList<>(data.inputs());
-    roles.add(ModelArgument.input("--model", model));
+    roles.addAll(ModelArgument.inputs("--model", models));
+    roles.add(scoring.model.classNames());
     return roles;
   }
 

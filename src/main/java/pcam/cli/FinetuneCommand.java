@@ -9,6 +9,10 @@ import pcam.data.Datasets;
 import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
 import pcam.model.Device;
+import pcam.model.KerasModel;
+import pcam.model.KerasSpec;
+import pcam.model.Optimizer;
+import pcam.model.TrainableModel;
 import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
@@ -27,8 +31,10 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     sortOptions = false,
     description = {
-      "Fine-tune a Keras SavedModel (e.g. VGG16/ResNet50 from keras-export/) through its train_step.",
-      "The model must be fine-tunable (check with 'pcam inspect'). Writes the same run directory as"
+      "Fine-tune a Keras model: a folder written by 'pcam import-keras' (rebuilt in Java: all layers train, or"
+          + " --trainable-layers / --freeze-until, with --optimizer), or a contract SavedModel (e.g. VGG16/ResNet50 from"
+          + " keras-export/) through its own train_step (check it with 'pcam inspect').",
+      "Writes the same run directory as"
           + " 'train': config.json, history.csv, train.log, checkpoints/ (best by validation AUC, and last),"
           + " metrics.json and model/ (the original SavedModel with the best weights). Ctrl-C saves a"
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
@@ -38,8 +44,21 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--savedmodel", paramLabel = "DIR", description = "Fine-tunable SavedModel (serving_default + train_step).")
+  @Option(names = "--savedmodel", paramLabel = "DIR",
+      description = "A folder from 'pcam import-keras' (or a run of it), or a fine-tunable SavedModel (serving_default + train_step).")
   private Path savedModel;
+
+  @Option(names = "--trainable-layers", paramLabel = "N",
+      description = "import-keras models: train only the last N layers with weights (BatchNormalization before them runs in inference mode). Default: all.")
+  private Integer trainableLayers;
+
+  @Option(names = "--freeze-until", paramLabel = "LAYER",
+      description = "import-keras models: freeze the layers with weights before LAYER (its Keras name, or base/name inside a nested model); LAYER and the rest train.")
+  private String freezeUntil;
+
+  @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+      description = "import-keras models: sgd | momentum | rmsprop | adam (Keras defaults). A contract SavedModel's train_step brings its own.")
+  private String optimizer;
 
   @Mixin private DataOptions dataOptions;
 
@@ -72,9 +91,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
     TrainingResult result;
     // The model is loaded (and its contract checked) before the data, so a wrong model fails in seconds.
-    try (ContractModel model = ContractModel.load(config.savedModel(), device.sessionConfig(config.threads()))) {
-      LOG.info("{}: input {}x{}, {} variables ({} values)", config.savedModel(), model.inputHeight(), model.inputWidth(),
-          model.report().variables(), String.format("%,d", model.report().parameters()));
+    try (TrainableModel model = open(config, device)) {
       Datasets.Split split = Datasets.loadSplit(config.data());
       Trainer.requireTrainable(split.train(), split.validation());
       if (!loop.resuming()) {
@@ -108,6 +125,27 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     return loop.outputs();
   }
 
+  /** An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract. */
+  private static TrainableModel open(FinetuneConfig config, Device device) {
+    Path dir = config.savedModel();
+    if (KerasSpec.isImported(dir)) {
+      KerasModel model = KerasModel.forFinetuning(dir, Optimizer.fromName(config.optimizer() == null ? "adam" : config.optimizer()),
+          config.trainableLayers(), config.freezeUntil(), config.seed(), device.sessionConfig(config.threads()));
+      LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
+          model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
+          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
+      return model;
+    }
+    if (config.trainableLayers() != null || config.freezeUntil() != null) {
+      throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
+          + " a contract SavedModel's train_step fixed its trainable layers at export");
+    }
+    ContractModel model = ContractModel.load(dir, device.sessionConfig(config.threads()));
+    LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
+        model.report().variables(), String.format("%,d", model.report().parameters()));
+    return model;
+  }
+
   private FinetuneConfig buildConfig() {
     if (savedModel == null) {
       throw new InputException("--savedmodel DIR is required");
@@ -119,7 +157,8 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     FinetuneConfig config =
         new FinetuneConfig(
             savedModel.toAbsolutePath().normalize(), epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(),
-            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec);
+            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, Optimizer.fromName(optimizer).cliName(),
+            trainableLayers, freezeUntil);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;
   }

@@ -34,8 +34,9 @@ public final class LoopOptions {
   Path resume;
 
   @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "plateau",
-      description = "constant | step | plateau | cosine. plateau multiplies the rate by --lr-factor after --lr-patience"
-          + " epochs without a better validation AUC (Keras ReduceLROnPlateau).")
+      description = "constant | step | plateau | cosine | onecycle. plateau multiplies the rate by --lr-factor after"
+          + " --lr-patience epochs without a better validation AUC (Keras ReduceLROnPlateau). onecycle (PyTorch's"
+          + " OneCycleLR) rises from lr/25 to --lr over --lr-warmup epochs (default 30% of the run) and falls to lr/25e4.")
   private String lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",
@@ -51,6 +52,11 @@ public final class LoopOptions {
 
   @Option(names = "--lr-min", paramLabel = "RATE", defaultValue = "0", description = "plateau and cosine: the lowest rate.")
   private double lrMin;
+
+  @Option(names = "--lr-warmup", paramLabel = "EPOCHS", defaultValue = "0",
+      description = "Linear warm-up over EPOCHS (fractions allowed), step by step; cosine then anneals over the rest."
+          + " 0 = none.")
+  private double lrWarmup;
 
   @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
       description = "Stop after PATIENCE epochs without a better validation AUC; 0 = never.")
@@ -71,7 +77,7 @@ public final class LoopOptions {
   }
 
   LearningRateSchedule.Config schedule() {
-    return new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin);
+    return new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin, lrWarmup);
   }
 
   /** The canonical device name for the config; bad values are rejected here, before any work. */

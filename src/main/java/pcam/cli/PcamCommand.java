@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
       ""
     },
     subcommands = {
-      DemoCommand.class, SynthCommand.class, DataCommand.class, SummaryCommand.class, TrainCommand.class, FinetuneCommand.class,
+      DemoCommand.class, SynthCommand.class, DataCommand.class, SummaryCommand.class, TrainCommand.class, FinetuneCommand.class, ImportKerasCommand.class,
       EvaluateCommand.class, PredictCommand.class, ReportCommand.class, SweepCommand.class, InspectCommand.class,
-      BenchCommand.class
+      BenchCommand.class, SlideCommand.class
     },
     showDefaultValues = true,
     usageHelpAutoWidth = true,

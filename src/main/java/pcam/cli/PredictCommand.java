@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import pcam.eval.Predictor;
 import pcam.eval.BinaryMetrics;
 import pcam.eval.Submission;
-import pcam.model.SavedModelScorer;
+import pcam.model.ScoringModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -33,8 +33,11 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
 
   @Mixin private ScoringOptions scoring;
 
-  @Option(names = "--model", required = true, paramLabel = "M", description = "Run directory (its model/ is used) or SavedModel folder.")
-  private Path model;
+  @Option(names = "--model", required = true, paramLabel = "M",
+      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
+          + " at its own input size and input scale (its stored scoring choices; flags given here apply to all), and the"
+          + " probabilities are averaged (with --tta, over every model and transform).")
+  private List<Path> models;
 
   @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of <id>.tif patches (Kaggle test/).")
   private Path images;
@@ -47,7 +50,9 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
 
   @Override
   public List<PathGuard.Role> inputs() {
-    return List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--images", images), PathGuard.Role.of("--ids", ids));
+    List<PathGuard.Role> roles = new java.util.ArrayList<>(ModelArgument.inputs("--model", models));
+    roles.addAll(List.of(PathGuard.Role.of("--images", images), PathGuard.Role.of("--ids", ids), scoring.model.classNames()));
+    return roles;
   }
 
   @Override
@@ -68,10 +73,10 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
     Predictor.Options options = scoring.toOptions();
     List<String> idList = Predictor.listIds(images, ids);
     Predictor.Predictions predictions;
-    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
+    try (ScoringModel scorer = ModelArgument.openAll(models, scoring.model.toChoices())) {
       predictions = new Predictor(scorer, options).predict(images, idList);
     }
-    BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), model);
+    BinaryMetrics.requireFinite(predictions.probabilities(), predictions.ids(), ModelArgument.describe(models));
     Submission.write(out, idList, predictions.ids(), predictions.probabilities());
     spec.commandLine().getOut().printf(Locale.ROOT,
         "wrote %s: %d ids, mean probability %.4f, %.0f img/s (tta %s, batch %d)%n",

@@ -84,6 +84,12 @@ public final class TrainCommand implements Runnable, UsesFiles {
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
   private String init;
 
+  @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
+      description = "Keep an exponential moving average of the weights (decay e.g. 0.99; TensorFlow's"
+          + " ExponentialMovingAverage with num_updates) and validate, checkpoint as best and export the averages;"
+          + " 0 = off.")
+  private double ema;
+
   @Override
   public void run() {
     try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--out RUNDIR is required")) {
@@ -140,7 +146,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
             denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, Initializer.fromName(init),
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
     return config;

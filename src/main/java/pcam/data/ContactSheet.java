@@ -50,6 +50,34 @@ public final class ContactSheet {
     return rows;
   }
 
+  /**
+   * For {@code perClass} patches of each class: the original, then {@code draws} augmented
+   * versions, one row per patch. Deterministic for a seed (each row its own stream).
+   */
+  public static List<Row> augmentedRows(PatchSet set, int perClass, Augmentation augmentation, int draws, long seed) {
+    Augmenter augmenter = new Augmenter(augmentation);
+    List<Row> rows = new ArrayList<>();
+    for (int label = 0; label <= 1; label++) {
+      int shown = 0;
+      for (int i = 0; i < set.size() && shown < perClass; i++) {
+        if (set.label(i) != label) {
+          continue;
+        }
+        shown++;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed * 1_000_003L + i);
+        List<byte[]> patches = new ArrayList<>();
+        patches.add(set.pixels(i));
+        for (int d = 0; d < draws; d++) {
+          byte[] out = new byte[set.bytesPerPatch()];
+          augmenter.apply(set.pixels(i), set.height(), set.width(), random, out, 0);
+          patches.add(out);
+        }
+        rows.add(new Row("label " + label + ": original, then " + draws + " draws", patches));
+      }
+    }
+    return rows;
+  }
+
   public static BufferedImage render(List<Row> rows, int height, int width) {
     int columns = Math.max(1, rows.stream().mapToInt(r -> r.patches().size()).max().orElse(1));
     int cellW = width * SCALE + GAP;

@@ -18,6 +18,9 @@ import pcam.util.Json;
  * @param threads TensorFlow intra/inter-op threads; 0 = TensorFlow's default
  * @param device auto | cpu | gpu | gpu:N
  * @param seed split, batch order and augmentation (weights come from the SavedModel)
+ * @param optimizer for a model imported with import-keras (a contract SavedModel brings its own)
+ * @param trainableLayers import-keras models: train the last N layers with weights; null = all
+ * @param freezeUntil import-keras models: freeze the layers with weights before this one; null = none
  */
 public record FinetuneConfig(
     Path savedModel,
@@ -30,7 +33,10 @@ public record FinetuneConfig(
     int threads,
     String device,
     long seed,
-    DataSpec data) {
+    DataSpec data,
+    String optimizer,
+    Integer trainableLayers,
+    String freezeUntil) {
 
   public static final String FILE = pcam.train.RunDirectory.CONFIG;
 

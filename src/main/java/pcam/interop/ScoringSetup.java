@@ -33,8 +33,9 @@ import pcam.util.InputException;
  * @param lines "input ...", "scale ...", "output ...", "class ..." for {@code inspect} and the logs
  * @param missing the flags needed before pcam can score, each with the reason
  * @param toStore the stored record with the flags applied, when that differs from what is stored
+ * @param warnings what makes the scores less trustworthy, e.g. random ops in the serving function
  */
-public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> missing, ModelMetadata toStore) {
+public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> missing, ModelMetadata toStore, List<String> warnings) {
 
   /** The user's scoring flags; null = not given. {@code positiveClass} is an index or a class name. */
   public record Choices(InputScale inputScale, String positiveClass, Path labels, OutputKind outputKind) {
@@ -149,7 +150,7 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
       classWhy = "from --positive-class";
     } else if (kept.positiveClass() != null) {
       positive = kept.positiveClass();
-      checkRange(positive, classes, output, names);
+      checkRange("positive_class " + positive + " (" + storedIn + ")", positive, classes, output, names);
       classWhy = storedIn;
     } else if (classes == 1 || classes == 2) {
       positive = 1;
@@ -169,7 +170,11 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
     ModelMetadata toStore = missing.isEmpty() && !merged.equals(kept) ? merged : null;
     ServingSpec spec = !missing.isEmpty() ? null
         : new ServingSpec(input.tensorName(), uint8, height, width, output.tensorName(), classes, positive, activation, scale);
-    return new ScoringSetup(spec, List.copyOf(lines), List.copyOf(missing), toStore);
+    List<String> warnings = serving.randomSources().isEmpty() ? List.of()
+        : List.of("the serving function draws random numbers (" + String.join(", ", serving.randomSources())
+            + "): augmentation layers are active at inference, so a patch scores differently on each call;"
+            + " re-export the model without them (or with training=False) for reproducible scores");
+    return new ScoringSetup(spec, List.copyOf(lines), List.copyOf(missing), toStore, warnings);
   }
 
   /** Stores the flags' choices beside the model if they changed anything; the file written, if any. */
@@ -213,14 +218,14 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
             + output.key() + " has " + classes + ": cannot look up '" + t + "'");
       }
     }
-    checkRange(index, classes, output, names);
+    checkRange("--positive-class " + index, index, classes, output, names);
     return index;
   }
 
-  private static void checkRange(int index, int classes, TensorSpec output, List<String> names) {
+  private static void checkRange(String what, int index, int classes, TensorSpec output, List<String> names) {
     int max = classes == 1 ? 1 : classes - 1;
     if (classes > 0 && (index < 0 || index > max)) {
-      throw new InputException("--positive-class " + index + " is out of range: " + output.key() + " " + output.shape() + " has "
+      throw new InputException(what + " is out of range: " + output.key() + " " + output.shape() + " has "
           + (classes == 1 ? "one sigmoid column (0 or 1)" : classes + " classes (0.." + max + ")") + classList(classes, names));
     }
   }

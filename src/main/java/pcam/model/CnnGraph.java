@@ -57,6 +57,15 @@ public final class CnnGraph {
   public static final String TRAIN = "train";
   /** int64 count of optimizer steps taken, saved with the checkpoint. */
   public static final String STEP = "global_step";
+  /**
+   * With {@link ModelSpec#emaDecay()} > 0: target that swaps every weight with its moving average
+   * (run it again to swap back). The averages are variables {@code ema/<weight>}, updated by
+   * {@link #TRAIN} after each step t (1-based) as {@code avg -= (1 - d) * (avg - w)} with
+   * {@code d = min(decay, (1 + t) / (10 + t))}, TensorFlow's ExponentialMovingAverage with
+   * num_updates, so early averages do not cling to the initial weights. They start at the initial
+   * weights and are checkpointed with everything else.
+   */
+  public static final String EMA_SWAP = "ema/swap";
 
   public static final int INPUT_SIZE = 96;
   /** Dropout draws are 8-bit, so a rate is applied in steps of 1/256. */
@@ -98,6 +107,7 @@ public final class CnnGraph {
 
     SplittableRandom seeds = new SplittableRandom(spec.seed());
     List<Variable<TFloat32>> variables = new ArrayList<>();
+    Map<Variable<TFloat32>, Operand<TFloat32>> initialValues = new HashMap<>();
     List<Operand<TFloat32>> kernels = new ArrayList<>();
     Map<String, Weights> weights = new HashMap<>();
     Map<String, Long> dropoutSeeds = new HashMap<>();
@@ -120,8 +130,8 @@ public final class CnnGraph {
         }
         continue;
       }
-      Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong());
-      Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(units));
+      Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong(), initialValues);
+      Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(units), initialValues);
       Weights w = new Weights(read(scope, kernel), read(scope, bias));
       weights.put(layer.name(), w);
       kernels.add(w.kernel());
@@ -156,8 +166,57 @@ public final class CnnGraph {
     Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(grads));
     Op update = spec.optimizer().buildStep(afterGradients, variables, grads, learningRate);
     Op advance = tf.withControlDependencies(List.of(update)).assignAdd(step, tf.constant(1L));
-    tf.withControlDependencies(List.of(update, advance)).withName(TRAIN).noOp();
+    List<Op> trainDone = new ArrayList<>(List.of(update, advance));
+    if (spec.emaDecay() > 0) {
+      trainDone.add(movingAverages(tf, variables, initialValues, spec.emaDecay(), step, trainDone));
+    }
+    tf.withControlDependencies(trainDone).withName(TRAIN).noOp();
     return new Built(List.copyOf(variables));
+  }
+
+  /**
+   * The shadow variables, their update after each step (returned) and the {@link #EMA_SWAP}
+   * target. The swap copies both sides ({@code DeepCopy}) before assigning, so neither assignment
+   * can read a buffer the other has already overwritten.
+   */
+  private static Op movingAverages(
+      Ops tf, List<Variable<TFloat32>> variables, Map<Variable<TFloat32>, Operand<TFloat32>> initialValues, double decay,
+      Variable<TInt64> step, List<Op> after) {
+    Ops ema = tf.withSubScope("ema");
+    Ops afterStep = ema.withControlDependencies(after);
+    Operand<TFloat32> t = afterStep.dtypes.cast(afterStep.identity(step), TFloat32.class);
+    Operand<TFloat32> d =
+        afterStep.math.minimum(
+            afterStep.constant((float) decay),
+            afterStep.math.div(afterStep.math.add(afterStep.constant(1f), t), afterStep.math.add(afterStep.constant(10f), t)));
+    Operand<TFloat32> oneMinusD = afterStep.math.sub(afterStep.constant(1f), d);
+    List<Op> updates = new ArrayList<>();
+    List<Op> swaps = new ArrayList<>();
+    Map<String, Ops> scopes = new HashMap<>();
+    for (Variable<TFloat32> v : variables) {
+      // ema/<layer>/<kernel|bias>: one sub-scope per layer (names may not contain '/', and a
+      // second withSubScope of the same name would be renamed layer_1).
+      String[] path = v.op().name().split("/");
+      Ops scoped = ema;
+      for (int i = 0; i < path.length - 1; i++) {
+        String prefix = String.join("/", java.util.Arrays.copyOfRange(path, 0, i + 1));
+        Ops parent = scoped;
+        String part = path[i];
+        scoped = scopes.computeIfAbsent(prefix, k -> parent.withSubScope(part));
+      }
+      Ops shadowInit = scoped.withInitScope();
+      Variable<TFloat32> shadow = shadowInit.withName(path[path.length - 1]).variable(v.shape(), TFloat32.class);
+      shadowInit.assign(shadow, initialValues.get(v));
+      Operand<TFloat32> weights = afterStep.identity(v);
+      updates.add(afterStep.assignSub(shadow, afterStep.math.mul(oneMinusD, afterStep.math.sub(afterStep.identity(shadow), weights))));
+      Operand<TFloat32> weightsCopy = ema.deepCopy(v);
+      Operand<TFloat32> shadowCopy = ema.deepCopy(shadow);
+      Ops copied = ema.withControlDependencies(List.of(weightsCopy, shadowCopy));
+      swaps.add(copied.assign(v, shadowCopy));
+      swaps.add(copied.assign(shadow, weightsCopy));
+    }
+    ema.withControlDependencies(swaps).withName("swap").noOp(); // = EMA_SWAP
+    return ema.withControlDependencies(updates).noOp();
   }
 
   /**
@@ -281,17 +340,22 @@ public final class CnnGraph {
     return tf.identity(variable);
   }
 
-  private static Variable<TFloat32> variable(Ops tf, String name, Initializer initializer, Shape shape, long seed) {
+  private static Variable<TFloat32> variable(
+      Ops tf, String name, Initializer initializer, Shape shape, long seed, Map<Variable<TFloat32>, Operand<TFloat32>> initialValues) {
     Ops init = tf.withInitScope();
     Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
-    init.assign(v, initializer.initialValue(init, shape, seed));
+    Operand<TFloat32> initial = initializer.initialValue(init, shape, seed);
+    init.assign(v, initial);
+    initialValues.put(v, initial);
     return v;
   }
 
-  private static Variable<TFloat32> zeros(Ops tf, String name, Shape shape) {
+  private static Variable<TFloat32> zeros(Ops tf, String name, Shape shape, Map<Variable<TFloat32>, Operand<TFloat32>> initialValues) {
     Ops init = tf.withInitScope();
     Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
-    init.assign(v, init.zeros(init.constant(shape.asArray()), TFloat32.class));
+    Operand<TFloat32> initial = init.zeros(init.constant(shape.asArray()), TFloat32.class);
+    init.assign(v, initial);
+    initialValues.put(v, initial);
     return v;
   }
 

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Everything that fixes a CNN graph: the architecture, the centre crop, dropout, regularisation
  * (Keras semantics: {@code l1 * sum|w| + l2 * sum w^2} over kernels, not biases), the kernel
- * initializer, the optimizer, and the seed all random streams derive from.
+ * initializer, the optimizer, the seed all random streams derive from, and the decay of the
+ * exponential moving average of the weights ({@code emaDecay}, 0 = none; see {@link CnnGraph#EMA_SWAP}).
  */
 public record ModelSpec(
     Architecture architecture,
@@ -17,7 +18,8 @@ public record ModelSpec(
     double l2,
     Initializer initializer,
     Optimizer optimizer,
-    long seed) {
+    long seed,
+    double emaDecay) {
 
   public ModelSpec {
     Architecture.checkCrop(crop);
@@ -26,6 +28,20 @@ public record ModelSpec(
     if (!(l1 >= 0 && l2 >= 0 && Double.isFinite(l1) && Double.isFinite(l2))) {
       throw new pcam.util.InputException("l1/l2 must be finite and >= 0, got " + l1 + "/" + l2);
     }
+    if (!(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1))) {
+      throw new pcam.util.InputException("--ema decay must be in (0, 1), or 0 for none, got " + emaDecay);
+    }
+  }
+
+  /** Without weight averaging. */
+  public ModelSpec(
+      Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout, double l1, double l2,
+      Initializer initializer, Optimizer optimizer, long seed) {
+    this(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, 0);
+  }
+
+  public ModelSpec withEma(double decay) {
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, decay);
   }
 
   /** The study's defaults for {@code architecture} at full size, with the given seed. */
@@ -36,7 +52,7 @@ public record ModelSpec(
   }
 
   public ModelSpec withSeed(long newSeed) {
-    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed);
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed, emaDecay);
   }
 
   public List<Architecture.Layer> layers() {

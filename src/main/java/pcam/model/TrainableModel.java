@@ -20,6 +20,14 @@ public interface TrainableModel extends ScoringModel {
   /** Restores what {@link #saveCheckpoint} wrote. */
   void restoreCheckpoint(Path dir);
 
+  /**
+   * Swaps the trained weights with their moving averages, if the model keeps any (a second call
+   * swaps back); returns whether it did. Checkpoints and exports take whichever set is in place.
+   */
+  default boolean swapAveragedWeights() {
+    return false;
+  }
+
   /** Writes a scorable SavedModel ({@code serving_default}: images 0..255 -> probability) to {@code dir}. */
   void exportSavedModel(Path dir);
 

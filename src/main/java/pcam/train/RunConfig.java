@@ -22,6 +22,8 @@ import pcam.util.Json;
  * @param threads TensorFlow intra/inter-op threads; 0 = TensorFlow's default
  * @param device auto | cpu | gpu | gpu:N
  * @param seed weights, dropout masks, batch order and augmentation
+ * @param ema decay of the exponential moving average of the weights that is validated, kept as
+ *     best and exported; 0 = none (also what a config.json written before it existed reads as)
  */
 public record RunConfig(
     Architecture model,
@@ -42,12 +44,13 @@ public record RunConfig(
     int threads,
     String device,
     long seed,
-    DataSpec data) {
+    DataSpec data,
+    double ema) {
 
   public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
-    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed);
+    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema);
   }
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */

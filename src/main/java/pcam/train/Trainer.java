@@ -191,23 +191,28 @@ public final class Trainer {
           break;
         }
         double lr = schedule.rate(epoch, batchCount(train) - 1, batchCount(train));
-        Validation v = validate(model, validation, epoch + 1, lr);
-        EpochRecord record =
-            new EpochRecord(
-                epoch + 1, done.lossSum() / done.seen(), done.correctSum() / done.seen(), v.loss, v.metrics(epoch + 1).accuracy(),
-                v.auc, lr, done.seen() / done.trainSeconds());
-        records.add(record);
-        schedule.epochEnded(record);
-        // Ties on AUC (common once it saturates) go to the lower validation loss.
-        boolean improved =
-            best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
-        if (improved) {
-          best = v.metrics(epoch + 1);
-          ValidationMetrics metrics = best;
-          AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
-            model.saveCheckpoint(tmp);
-            Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
-          });
+        EpochRecord record;
+        boolean improved;
+        // With weight averaging, the averages are validated and become the best checkpoint.
+        try (AveragedWeights averaged = AveragedWeights.swapIn(model)) {
+          Validation v = validate(model, validation, epoch + 1, lr);
+          record =
+              new EpochRecord(
+                  epoch + 1, done.lossSum() / done.seen(), done.correctSum() / done.seen(), v.loss, v.metrics(epoch + 1).accuracy(),
+                  v.auc, lr, done.seen() / done.trainSeconds());
+          records.add(record);
+          schedule.epochEnded(record);
+          // Ties on AUC (common once it saturates) go to the lower validation loss.
+          improved =
+              best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
+          if (improved) {
+            best = v.metrics(epoch + 1);
+            ValidationMetrics metrics = best;
+            AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
+              model.saveCheckpoint(tmp);
+              Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
+            });
+          }
         }
         for (TrainingListener l : all) {
           l.epochEnded(record, improved);

@@ -37,5 +37,6 @@ public record TrainingPlan(
     if (loaderThreads < 1) {
       throw new IllegalArgumentException("loader threads must be >= 1, got " + loaderThreads);
     }
+    schedule.create(learningRate, epochs); // rejects a warm-up as long as the run, before any work
   }
 }

@@ -67,4 +67,67 @@ class DataStatsCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).startsWith("pcam: no dataset given");
   }
+
+  /** --augment d8 on real patches: each row is a patch, then 7 draws that are each one of its 8 dihedral images. */
+  @Test
+  void augmentWritesASheetOfDihedralDraws() throws IOException {
+    Path sample = pcam.SharedData.pcamSample();
+    CliRun run = CliRun.run("data", "stats", "--data", sample.toString(), "--limit", "40", "--out", tmp.toString(),
+        "--augment", "d8", "--per-class", "3");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path augmented = tmp.resolve("augmented.png");
+    assertThat(run.out()).contains("augmented   " + augmented.toAbsolutePath().normalize() + " (d8)");
+    BufferedImage png = ImageIO.read(augmented.toFile());
+    int cell = 96 * 2 + 6;
+    assertThat(png.getHeight()).isEqualTo(6 * cell + 6); // 3 patches per class
+    assertThat(png.getWidth()).isEqualTo(215 + 8 * cell + 6); // original + 7 draws
+    java.util.Set<Integer> transformsSeen = new java.util.HashSet<>();
+    for (int row = 0; row < 6; row++) {
+      int[][] original = cellPixels(png, row, 0);
+      for (int c = 1; c < 8; c++) {
+        int[][] draw = cellPixels(png, row, c);
+        int match = -1;
+        for (int t = 0; t < 8 && match < 0; t++) {
+          if (isDihedral(original, draw, t)) {
+            match = t;
+          }
+        }
+        assertThat(match).as("row %d draw %d is a dihedral image of the original", row, c).isNotNegative();
+        transformsSeen.add(match);
+      }
+    }
+    assertThat(transformsSeen).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(CliRun.run("data", "stats", "--data", sample.toString(), "--limit", "10", "--out", tmp.toString(),
+        "--augment", "d9").err()).startsWith("pcam: --augment: unknown augmentation preset 'd9'");
+  }
+
+  private static final int OUTLINE = new java.awt.Color(0, 200, 90).getRGB();
+
+  private static int[][] cellPixels(BufferedImage png, int row, int column) {
+    int cell = 96 * 2 + 6;
+    int left = 215 + 6 + column * cell;
+    int top = 6 + row * cell;
+    int[][] p = new int[96][96];
+    for (int y = 0; y < 96; y++) {
+      for (int x = 0; x < 96; x++) {
+        p[y][x] = png.getRGB(left + 2 * x, top + 2 * y);
+      }
+    }
+    return p;
+  }
+
+  /** draw[y][x] == original at the t-th symmetry's source, ignoring the drawn outline. */
+  private static boolean isDihedral(int[][] original, int[][] draw, int t) {
+    int m = 95;
+    for (int y = 0; y < 96; y++) {
+      for (int x = 0; x < 96; x++) {
+        int[][] sources = {{y, x}, {y, m - x}, {m - y, x}, {m - y, m - x}, {x, y}, {x, m - y}, {m - x, y}, {m - x, m - y}};
+        int v = original[sources[t][0]][sources[t][1]];
+        if (v != OUTLINE && draw[y][x] != OUTLINE && v != draw[y][x]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }

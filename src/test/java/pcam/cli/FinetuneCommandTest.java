@@ -114,7 +114,8 @@ class FinetuneCommandTest {
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(missing.err()).contains("--savedmodel DIR is required");
 
-    CliRun badRate = CliRun.run("finetune", "--savedmodel", tmp.resolve("model").toString(), "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+    CliRun badRate = CliRun.run("finetune", "--savedmodel", tmp.resolve("model").toString(), "--data", tmp.resolve("data").toString(),
+        "--out", tmp.resolve("r").toString(),
         "--lr", "-1");
     assertThat(badRate.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(badRate.err()).contains("--lr must be a positive number");

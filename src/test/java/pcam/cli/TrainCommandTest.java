@@ -132,4 +132,29 @@ class TrainCommandTest {
     CliRun notARun = CliRun.run("train", "--resume", dir.toString());
     assertThat(notARun.err()).contains("not a resumable run");
   }
+
+  /** The new knobs land in config.json, and bad values are one-line errors naming the flag. */
+  @Test
+  void augmentEmaAndWarmupAreRecordedAndBadValuesNamed() {
+    Path data = data();
+    Path run = dir.resolve("ema");
+    CliRun r = CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "2",
+        "--batch-size", "16", "--val-fraction", "0.25", "--augment", "d8+stain", "--color-jitter", "0.1,0.1,0.1,0.02",
+        "--ema", "0.9", "--lr-schedule", "cosine", "--lr-warmup", "0.5");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    RunConfig config = RunConfig.load(run);
+    assertThat(config.augmentation()).isEqualTo(Augmentation.preset("d8+stain").withColorJitter(0.1, 0.1, 0.1, 0.02));
+    assertThat(config.ema()).isEqualTo(0.9);
+    assertThat(config.lrSchedule().warmupEpochs()).isEqualTo(0.5);
+
+    CliRun badEma = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--ema", "1.5");
+    assertThat(badEma.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(badEma.err()).startsWith("pcam: --ema decay must be in (0, 1), or 0 for none, got 1.5");
+    CliRun badWarmup = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("y").toString(), "--epochs", "2",
+        "--lr-warmup", "3");
+    assertThat(badWarmup.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(badWarmup.err()).contains("--lr-warmup (3.0 epochs) must be shorter than the run (2 epochs)");
+    assertThat(dir.resolve("x")).doesNotExist();
+    assertThat(dir.resolve("y")).doesNotExist();
+  }
 }

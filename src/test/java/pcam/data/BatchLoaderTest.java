@@ -68,6 +68,18 @@ class BatchLoaderTest {
   }
 
   @Test
+  void colourAugmentedBatchesAreTheSameForTheSameSeedWhateverTheThreads() {
+    Augmentation colour = Augmentation.preset("d8+stain").withColorJitter(0.1, 0.1, 0.1, 0.02);
+    List<Batch> one = drain(new BatchLoader(set, 4, true, colour, 7, 1, 1));
+    List<Batch> many = drain(new BatchLoader(set, 4, true, colour, 7, 3, 4));
+    List<Batch> other = drain(new BatchLoader(set, 4, true, colour, 8, 3, 4));
+    for (int b = 0; b < one.size(); b++) {
+      assertThat(many.get(b).pixels()).isEqualTo(one.get(b).pixels());
+    }
+    assertThat(other.get(0).pixels()).isNotEqualTo(one.get(0).pixels());
+  }
+
+  @Test
   void differentSeedDifferentBatches() {
     List<Batch> a = drain(new BatchLoader(set, 23, true, all, 7, 1, 1));
     List<Batch> b = drain(new BatchLoader(set, 23, true, all, 8, 1, 1));

@@ -42,6 +42,81 @@ class CnnModelTest {
     }
   }
 
+  /**
+   * The moving average against a hand computation over three steps: it starts at the initial
+   * weights and after step t is avg - (1 - d)(avg - w_t), d = min(decay, (1 + t) / (10 + t)).
+   * Swapping puts it in the weights' place and back; a checkpoint keeps both.
+   */
+  @Test
+  void movingAverageFollowsTheFormulaSwapsAndSurvivesACheckpoint(@TempDir Path dir) {
+    double decay = 0.2; // below (1+t)/(10+t) from t = 2 on, so both branches of the min are used
+    ModelSpec spec = small(Optimizer.ADAM, Initializer.GLOROT_UNIFORM, 0, 0, true).withEma(decay);
+    String[] names = {"conv2d/kernel", "conv2d/bias", "dense_1/kernel"};
+    double[][] average = new double[names.length][];
+    float[][] trained = new float[names.length][];
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
+      for (int n = 0; n < names.length; n++) {
+        float[] initial = model.variable(names[n]);
+        assertThat(model.variable("ema/" + names[n])).containsExactly(initial);
+        average[n] = new double[initial.length];
+        for (int i = 0; i < initial.length; i++) {
+          average[n][i] = initial[i];
+        }
+      }
+      for (int t = 1; t <= 3; t++) {
+        model.trainStep(batch, 1e-3f);
+        double d = Math.min(decay, (1.0 + t) / (10.0 + t));
+        for (int n = 0; n < names.length; n++) {
+          float[] w = model.variable(names[n]);
+          for (int i = 0; i < w.length; i++) {
+            average[n][i] -= (1 - d) * (average[n][i] - w[i]);
+          }
+        }
+      }
+      for (int n = 0; n < names.length; n++) {
+        trained[n] = model.variable(names[n]);
+        assertClose(model.variable("ema/" + names[n]), average[n]);
+      }
+      float[] trainedPrediction = model.predict(batch);
+      assertThat(model.swapAveragedWeights()).isTrue();
+      for (int n = 0; n < names.length; n++) {
+        assertClose(model.variable(names[n]), average[n]);
+        assertThat(model.variable("ema/" + names[n])).containsExactly(trained[n]);
+      }
+      assertThat(model.predict(batch)).isNotEqualTo(trainedPrediction);
+      model.saveCheckpoint(dir); // swapped: the averages in the weights' place, as the best checkpoint is
+      model.swapAveragedWeights();
+      for (int n = 0; n < names.length; n++) {
+        assertThat(model.variable(names[n])).containsExactly(trained[n]);
+      }
+      assertThat(model.predict(batch)).containsExactly(trainedPrediction);
+    }
+    try (CnnModel resumed = CnnModel.create(spec, Device.AUTO, 0)) {
+      resumed.restoreCheckpoint(dir);
+      for (int n = 0; n < names.length; n++) {
+        assertClose(resumed.variable(names[n]), average[n]);
+        assertThat(resumed.variable("ema/" + names[n])).containsExactly(trained[n]);
+      }
+      assertThat(resumed.step()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void withoutEmaNothingIsSwapped() {
+    try (CnnModel model = CnnModel.create(small(Optimizer.ADAM, Initializer.GLOROT_UNIFORM, 0, 0, false), Device.AUTO, 0)) {
+      float[] before = model.variable("conv2d/kernel");
+      assertThat(model.swapAveragedWeights()).isFalse();
+      assertThat(model.variable("conv2d/kernel")).containsExactly(before);
+    }
+  }
+
+  private static void assertClose(float[] actual, double[] expected) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < actual.length; i++) {
+      assertThat((double) actual[i]).isCloseTo(expected[i], within(1e-6 + 1e-5 * Math.abs(expected[i])));
+    }
+  }
+
   @Test
   void aFewAdamStepsLowerTheLossOnAFixedBatch() {
     try (CnnModel model = CnnModel.create(small(Optimizer.ADAM, Initializer.GLOROT_UNIFORM, 0, 0, false), Device.AUTO, 0)) {

@@ -62,4 +62,63 @@ class LearningRateScheduleTest {
     assertThatThrownBy(() -> new Config(Kind.STEP, 1, 1.5, 1, 0)).isInstanceOf(InputException.class);
     assertThatThrownBy(() -> Kind.fromName("linear")).isInstanceOf(InputException.class).hasMessageContaining("linear");
   }
+
+  @Test
+  void warmupRampsLinearlyStepByStepThenHandsOver() {
+    // 2 epochs of 10 steps: step s (0-based) gets (s + 1) / 20 of the rate.
+    LearningRateSchedule s = new Config(Kind.CONSTANT, 5, 0.5, 2, 0, 2).create(0.1, 10);
+    assertThat(s.rate(0, 0, 10)).isCloseTo(0.1 / 20, within(1e-15));
+    assertThat(s.rate(0, 9, 10)).isCloseTo(0.1 * 10 / 20, within(1e-15));
+    assertThat(s.rate(1, 9, 10)).isCloseTo(0.1, within(1e-15));
+    assertThat(s.rate(2, 0, 10)).isEqualTo(0.1);
+    // Fractional: half an epoch of 10 steps is 5 steps.
+    LearningRateSchedule half = new Config(Kind.CONSTANT, 5, 0.5, 2, 0, 0.5).create(1, 3);
+    assertThat(half.rate(0, 1, 10)).isCloseTo(2 / 5.0, within(1e-15));
+    assertThat(half.rate(0, 7, 10)).isEqualTo(1.0);
+  }
+
+  @Test
+  void warmupThenCosineAnnealsOverTheEpochsAfterTheWarmup() {
+    // 1 warm-up epoch, then cosine from 1.0 to 0 over the remaining 4 of 5 epochs.
+    LearningRateSchedule s = new Config(Kind.COSINE, 1, 0.5, 1, 0, 1).create(1.0, 5);
+    assertThat(s.rate(0, 4, 10)).isCloseTo(5 / 10.0, within(1e-12));
+    assertThat(s.rate(1, 0, 10)).isCloseTo(1.0, within(1e-12));
+    assertThat(s.rate(3, 0, 10)).isCloseTo(0.5, within(1e-12)); // 2 of 4 epochs: cos(pi/2) = 0
+    assertThat(s.rate(4, 5, 10)).isCloseTo(0.5 * (1 + Math.cos(Math.PI * 3.5 / 4)), within(1e-12));
+  }
+
+  @Test
+  void warmupKeepsReactingToValidationUnderPlateau() {
+    LearningRateSchedule s = new Config(Kind.PLATEAU, 1, 0.5, 1, 0, 1).create(0.2, 10);
+    s.epochEnded(auc(1, 0.8));
+    s.epochEnded(auc(2, 0.7));
+    assertThat(s.rate(2, 0, 10)).isCloseTo(0.1, within(1e-15));
+  }
+
+  /** PyTorch OneCycleLR(max_lr=1, total_steps=100, pct_start=0.3, anneal_strategy='cos'), by hand. */
+  @Test
+  void oneCycleFollowsPyTorchsFormula() {
+    LearningRateSchedule s = new Config(Kind.ONECYCLE, 1, 0.5, 1, 0).create(1.0, 10);
+    double initial = 1.0 / 25;
+    double last = initial / 1e4;
+    assertThat(s.rate(0, 0, 10)).isCloseTo(initial, within(1e-12));
+    // Rising phase ends at step 0.3 * 100 - 1 = 29.
+    double pct = 15 / 29.0;
+    assertThat(s.rate(1, 5, 10)).isCloseTo(1.0 + (initial - 1.0) / 2 * (1 + Math.cos(Math.PI * pct)), within(1e-12));
+    assertThat(s.rate(2, 9, 10)).isCloseTo(1.0, within(1e-12));
+    double down = (60 - 29) / (99 - 29.0);
+    assertThat(s.rate(6, 0, 10)).isCloseTo(last + (1.0 - last) / 2 * (1 + Math.cos(Math.PI * down)), within(1e-12));
+    assertThat(s.rate(9, 9, 10)).isCloseTo(last, within(1e-15));
+    // --lr-warmup sets the rising phase: 2 of 10 epochs = 20 steps, peak at step 19.
+    LearningRateSchedule w = new Config(Kind.ONECYCLE, 1, 0.5, 1, 0, 2).create(1.0, 10);
+    assertThat(w.rate(1, 9, 10)).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void warmupLongerThanTheRunIsNamed() {
+    assertThatThrownBy(() -> new Config(Kind.COSINE, 1, 0.5, 1, 0, 5).create(1, 5))
+        .isInstanceOf(InputException.class).hasMessage("--lr-warmup (5.0 epochs) must be shorter than the run (5 epochs)");
+    assertThatThrownBy(() -> new Config(Kind.COSINE, 1, 0.5, 1, 0, -1))
+        .isInstanceOf(InputException.class).hasMessage("--lr-warmup must be >= 0 epochs, got -1.0");
+  }
 }

@@ -19,8 +19,27 @@ class RunConfigTest {
             Architecture.CNN9, 72, 7, 32, Optimizer.RMSPROP, 5e-4,
             new LearningRateSchedule.Config(LearningRateSchedule.Kind.PLATEAU, 3, 0.2, 4, 1e-6), false, 0.1, 0.4,
             1e-3, 2e-3, Initializer.LECUN_NORMAL, new Augmentation(true, false, 40), 3, 2, "cpu", 1234,
-            new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true));
+            new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true), 0.99);
     config.save(run);
     assertThat(RunConfig.load(run)).isEqualTo(config);
+  }
+
+  @Test
+  void configWrittenBeforeEmaAndTheNewAugmentationsResumesWithThemOff(@TempDir Path run) throws Exception {
+    String old =
+        """
+        {"model":"CNN3","crop":96,"epochs":15,"batchSize":64,"optimizer":"ADAM","lr":0.001,
+         "lrSchedule":{"kind":"PLATEAU","stepEvery":5,"factor":0.5,"patience":2,"minRate":0.0},
+         "dropout":true,"convDropout":0.25,"denseDropout":0.25,"l1":0.0,"l2":0.0,"init":"GLOROT_UNIFORM",
+         "augmentation":{"horizontalFlip":true,"verticalFlip":true,"maxRotationDegrees":0.0},
+         "earlyStopPatience":0,"threads":0,"device":"auto","seed":42,
+         "data":{"labelsCsv":"/d/train_labels.csv","imagesDir":"/d/train","limit":null,"sample":null,"valFraction":0.1,
+                 "seed":42,"darkThreshold":10,"brightThreshold":245,"skipMissing":false,"skipBad":false,"cache":true}}
+        """;
+    java.nio.file.Files.writeString(run.resolve(RunConfig.FILE), old);
+    RunConfig config = RunConfig.load(run);
+    assertThat(config.ema()).isZero();
+    assertThat(config.modelSpec().emaDecay()).isZero();
+    assertThat(config.augmentation()).isEqualTo(Augmentation.FLIPS);
   }
 }

@@ -74,14 +74,51 @@ class TrainerTest {
     }
   }
 
+  /**
+   * With --ema the averages are what is validated, kept as best and exported; the last checkpoint
+   * keeps the trained weights in place and the averages beside them, so a resume keeps both.
+   */
   @Test
-  void anInterruptedRunResumedFromItsCheckpointEndsExactlyLikeAnUninterruptedOne(@TempDir Path dir) {
+  void withEmaTheAveragesAreValidatedCheckpointedAndExported(@TempDir Path run) {
+    ModelSpec spec = SPEC.withEma(0.99);
+    TrainingResult result;
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
+      result = new Trainer(plan(2), run, List.of()).fit(model, train, validation, false);
+    }
+    pcam.data.Batch all = TestPatches.batch(validation);
+    float[] labels = all.labels();
+    try (CnnModel last = CnnModel.create(spec, Device.AUTO, 0)) {
+      last.restoreCheckpoint(Trainer.lastCheckpoint(run));
+      float trainedLoss = last.evaluate(all).loss();
+      last.swapAveragedWeights();
+      float averagedLoss = last.evaluate(all).loss();
+      // The epoch's validation loss is the averages' (the synthetic set is easy: AUC alone cannot tell).
+      double valLoss = result.history().get(1).valLoss();
+      assertThat((double) averagedLoss).isCloseTo(valLoss, org.assertj.core.api.Assertions.within(1e-5 * valLoss));
+      assertThat(Math.abs(trainedLoss - averagedLoss)).isGreaterThan(1e-4f * averagedLoss);
+    }
+    try (CnnModel best = CnnModel.create(spec, Device.AUTO, 0);
+        SavedModelScorer exported = SavedModelScorer.load(result.modelDir())) {
+      best.restoreCheckpoint(Trainer.bestCheckpoint(run));
+      float[] p = best.predict(all);
+      assertThat(pcam.eval.BinaryMetrics.auc(p, labels)).isEqualTo(result.best().auc());
+      float[] e = exported.predict(all);
+      for (int i = 0; i < p.length; i++) {
+        assertThat(e[i]).isCloseTo(p[i], org.assertj.core.api.Assertions.within(1e-5f));
+      }
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "ema {0}")
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.99})
+  void anInterruptedRunResumedFromItsCheckpointEndsExactlyLikeAnUninterruptedOne(double ema, @TempDir Path dir) {
+    ModelSpec spec = SPEC.withEma(ema); // with --ema the resumed run must keep the averages too
     TrainingResult straight;
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       straight = new Trainer(plan(2), dir.resolve("a"), List.of()).fit(model, train, validation, false);
     }
     Path run = dir.resolve("b");
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       Trainer[] trainer = new Trainer[1];
       TrainingListener stopMidEpoch2 =
           new TrainingListener() {
@@ -99,7 +136,7 @@ class TrainerTest {
       assertThat(run.resolve("model")).doesNotExist();
     }
     TrainingResult resumed;
-    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       resumed = new Trainer(plan(2), run, List.of()).fit(model, train, validation, true);
     }
     assertThat(resumed.history()).hasSize(2);
