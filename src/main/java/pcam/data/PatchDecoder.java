@@ -58,6 +58,9 @@ final class PatchDecoder {
     ConcurrentLinkedQueue<BadPatch> bad = new ConcurrentLinkedQueue<>();
     AtomicInteger nextChunk = new AtomicInteger();
     AtomicReference<BadPatchException> firstFailure = new AtomicReference<>();
+    // Out of heap, a worker must still finish its task normally: an OutOfMemoryError escaping it can
+    // fail again while the pool records it, and the future then never completes (a silent hang).
+    AtomicReference<OutOfMemoryError> outOfMemory = new AtomicReference<>();
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (n + CHUNK - 1) / CHUNK));
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(threads, PatchDecoder::daemon);
@@ -72,11 +75,14 @@ final class PatchDecoder {
                 continue;
               }
               for (int i = chunk * CHUNK; i < end; i++) {
-                if (firstFailure.get() != null || Thread.currentThread().isInterrupted()) {
+                if (firstFailure.get() != null || outOfMemory.get() != null || Thread.currentThread().isInterrupted()) {
                   return null;
                 }
                 try {
                   pixels.put(i, source.read(rows[i]), 0);
+                } catch (OutOfMemoryError e) {
+                  outOfMemory.compareAndSet(null, e); // the mapped store holds no heap: the source's read ran out
+                  return null;
                 } catch (BadPatchException e) {
                   if (failFast) {
                     firstFailure.compareAndSet(null, e);
@@ -98,6 +104,9 @@ final class PatchDecoder {
       }
     } finally {
       pool.shutdownNow();
+    }
+    if (outOfMemory.get() != null) {
+      throw outOfMemory.get();
     }
     if (firstFailure.get() != null) {
       throw firstFailure.get();
