@@ -103,25 +103,25 @@ class FailureLinesTest {
     assertOneLine(run, ExitCodes.BAD_INPUT, "cannot write x (permission denied: /data/out/x)");
   }
 
-  /** For real: a JVM with a 48 MB heap loading the 4000-patch sample (110 MB of pixels) on decoder threads. */
+  /** For real: a JVM with a 48 MB heap loading the 4000-patch sample (110 MB of pixels). */
   @Test
-  void runningOutOfHeapWhileLoadingIsOneLineAndNoHang() throws Exception {
+  void loadingTheSampleNeedsNoHeapForPixels() throws Exception {
+    // Was: -Xmx48m ran out of heap while loading (one line, no hang). With the memory-mapped pixel
+    // store the 4,000 patches (110 MB of pixels) load in 48 MB of heap: nothing to run out of.
     Path sample = SharedData.pcamSample();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(),
             "data", "stats", "--data", sample.toString(), "--no-cache", "--out", tmp.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    String err;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+    try {
       assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("finished instead of hanging").isTrue();
-      err = in.lines().filter(l -> l.startsWith("pcam:") || l.contains("Exception")).reduce("", (a, b) -> a + b + "\n");
     } finally {
       p.destroyForcibly();
     }
-    assertThat(p.exitValue()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(err.lines().toList()).as(err).hasSize(1);
-    assertThat(err).startsWith("pcam: out of memory (Java heap space; Java heap limit").contains("PCAM_JAVA_OPTS");
+    assertThat(p.exitValue()).isEqualTo(ExitCodes.OK);
+    assertThat(tmp.resolve("contact-sheet.png")).isNotEmptyFile();
   }
 
   @Test
