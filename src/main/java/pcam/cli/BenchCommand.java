@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks. Each reports throughput as a ratio against a baseline measured in the same run.",
-    subcommands = {BenchAllCommand.class, BenchTrainCommand.class, BenchPredictCommand.class, BenchSoakCommand.class})
+    subcommands = {BenchAllCommand.class, BenchTrainCommand.class, BenchPredictCommand.class, BenchSoakCommand.class,
+        BenchSlideCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec private CommandSpec spec;
 

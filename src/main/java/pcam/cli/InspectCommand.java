@@ -69,6 +69,7 @@ public final class InspectCommand implements Callable<Integer> {
       if (setup != null) {
         tree.put("scoring", setup.lines());
         tree.put("needs", setup.missing());
+        tree.put("warnings", setup.warnings());
       }
       out.println(Json.toString(tree));
     } else {
@@ -111,6 +112,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
     if (setup != null) {
       setup.lines().forEach(line -> out.println("scoring     " + line));
+      setup.warnings().forEach(warning -> out.println("warning     " + warning));
       if (stored != null) {
         out.println("stored      these choices in " + stored + (stored.startsWith(Path.of(report.dir())) ? "" : " (the model folder is read-only)"));
       }

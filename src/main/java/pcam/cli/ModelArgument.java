@@ -57,6 +57,7 @@ final class ModelArgument {
     ServingSpec spec = setup.requireSpec(dir);
     SavedModelScorer scorer = SavedModelScorer.load(dir, spec, null);
     setup.lines().forEach(line -> LOG.info("model {}", line));
+    setup.warnings().forEach(warning -> LOG.warn("model {}", warning));
     try {
       setup.remember(dir).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
           file.startsWith(dir) ? "" : " (the model folder is read-only)"));

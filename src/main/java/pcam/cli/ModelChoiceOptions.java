@@ -17,12 +17,13 @@ public final class ModelChoiceOptions {
       description = "Pixel values the model was trained on: raw (0..255), unit (x/255, the usual rescale=1/255), "
           + "imagenet ((x/255-mean)/std), caffe (BGR minus ImageNet means: VGG16/ResNet50 preprocess_input) or "
           + "tf (x/127.5-1). Default: what pcam-model.json says, else raw when the graph rescales its input "
-          + "itself (a Keras Rescaling layer) or follows the contract; otherwise pcam asks for it.")
+          + "itself (a Keras Rescaling layer) or follows the contract; otherwise pcam asks for it. "
+          + "Stored in the model's pcam-model.json (or pcam's cache for a read-only folder) and reused.")
   private String inputScale;
 
   @Option(names = "--positive-class", paramLabel = "INDEX|NAME",
       description = "The output class that means tumour: an index, or a name from the labels file. Default: "
-          + "pcam-model.json, else 1 for a [N,1] sigmoid or [N,2] softmax; required for more classes.")
+          + "pcam-model.json, else 1 for a [N,1] sigmoid or [N,2] softmax; required for more classes. Stored and reused.")
   private String positiveClass;
 
   @Option(names = "--class-names", paramLabel = "FILE",

@@ -25,6 +25,7 @@ import pcam.slide.SlideScorer;
 import pcam.slide.TissueMask;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
+import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
           + " position and the rest of the slide is scored. Ctrl-C stops cleanly (exit 130) and writes nothing for"
           + " the unfinished slide."
     })
-public final class SlideScoreCommand implements Callable<Integer> {
+public final class SlideScoreCommand implements Callable<Integer>, UsesFiles {
   private static final Logger log = LoggerFactory.getLogger(SlideScoreCommand.class);
   private static final List<String> EXTENSIONS = List.of(".tif", ".tiff", ".svs", ".btf", ".tf8");
   static final int INTERRUPTED = 130;
@@ -92,14 +93,24 @@ public final class SlideScoreCommand implements Callable<Integer> {
   private double threshold;
 
   @Override
+  public List<PathGuard.Role> inputs() {
+    return List.of(ModelArgument.input("--model", model), PathGuard.Role.of("--slide", slide), scoring.model.classNames());
+  }
+
+  @Override
+  public List<PathGuard.Role> outputs() {
+    return List.of(PathGuard.Role.of("--out", out));
+  }
+
+  @Override
   public Integer call() {
     Predictor.Options options = scoring.toOptions();
     SlideJob.Settings settings = new SlideJob.Settings(model.toString(),
-        ModelResolution.of(List.of(model, ModelArgument.savedModelDir(model)), mpp), slideMpp, level, stride, minTissue,
+        ModelResolution.of(ModelArgument.savedModelDir(model), mpp), slideMpp, level, stride, minTissue,
         threshold, options.batchSize(), options.tta(), options.threads());
     List<Path> slides = slides();
     boolean folder = Files.isDirectory(slide);
-    checkOutputs(slides, folder);
+    checkOutputs();
     PrintWriter stdout = spec.commandLine().getOut();
     AtomicReference<SlideScorer> running = new AtomicReference<>();
     CountDownLatch finished = new CountDownLatch(1);
@@ -118,7 +129,7 @@ public final class SlideScoreCommand implements Callable<Integer> {
     }, "pcam-slide-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     int failed = 0;
-    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+    try (SavedModelScorer scorer = ModelArgument.open(model, scoring.model.toChoices())) {
       for (Path file : slides) {
         if (stop.get()) {
           return INTERRUPTED;
@@ -189,25 +200,12 @@ public final class SlideScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** Outputs never land on an input: not in the model's folder, never over a slide. */
-  private void checkOutputs(List<Path> slides, boolean folder) {
-    AtomicFiles.requireCreatable(out, "--out");
-    Path outAbs = out.toAbsolutePath().normalize();
-    Path modelAbs = model.toAbsolutePath().normalize();
-    if (outAbs.startsWith(modelAbs)) {
-      throw new InputException("--out " + out + ": is inside the model folder " + model + "; choose another folder");
-    }
+  /** Inputs are guarded by {@link PathGuard} (see {@link #outputs()}); here: --out must be a usable folder. */
+  private void checkOutputs() {
     if (Files.isRegularFile(out)) {
       throw new InputException("--out " + out + ": is a file; --out names a folder");
     }
-    for (Path s : slides) {
-      Path dir = folder ? outAbs.resolve(stem(s)) : outAbs;
-      for (String name : SlideOutputs.FILES) {
-        if (dir.resolve(name).equals(s.toAbsolutePath().normalize())) {
-          throw new InputException("--out " + out + ": would overwrite the slide " + s);
-        }
-      }
-    }
+    AtomicFiles.requireCreatable(out, "--out");
   }
 
   private static String stem(Path file) {

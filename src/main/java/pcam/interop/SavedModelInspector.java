@@ -156,7 +156,7 @@ public final class SavedModelInspector {
             + " for one image; pcam needs [N,K]", null);
       }
       Serving checked = new Serving(serving.input(), serving.output(), serving.contract(), classes, serving.endsIn(),
-          serving.inputPreprocessing(), serving.firstOp());
+          serving.inputPreprocessing(), serving.firstOp(), serving.randomSources());
       return report.with(report.verdict(), report.reason(), checked);
     } catch (RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
@@ -178,9 +178,12 @@ public final class SavedModelInspector {
    *     (x/255, a Keras Rescaling layer) before Conv2D"; null when it feeds the input straight
    *     into a layer or the walk could not tell
    * @param firstOp the op the input reaches first after any preprocessing (e.g. Conv2D), null if unknown
+   * @param randomSources where the serving function draws random numbers (e.g. "random_flip_1"):
+   *     augmentation left active at inference; empty for a deterministic model
    */
   public record Serving(
-      TensorSpec input, TensorSpec output, boolean contract, int classes, String endsIn, String inputPreprocessing, String firstOp) {}
+      TensorSpec input, TensorSpec output, boolean contract, int classes, String endsIn, String inputPreprocessing, String firstOp,
+      List<String> randomSources) {}
 
   /** Inspects {@code dir}; an {@link InputException} if it is not a complete SavedModel folder. */
   public static Report inspect(Path dir) {
@@ -227,7 +230,8 @@ public final class SavedModelInspector {
     int classes = output.rank() == 2 ? output.dims().get(1).intValue() : output.rank() == 1 ? 1 : -1;
     return new Serving(
         input, output, output.key().equals(PROBABILITY), classes, graph.producer(output.tensorName()),
-        pre != null && pre.rescales() ? pre.describe() : null, pre == null ? null : pre.firstOp());
+        pre != null && pre.rescales() ? pre.describe() : null, pre == null ? null : pre.firstOp(),
+        graph.randomSources(output.tensorName()));
   }
 
   /** The contract's {@code probability}, else the only output; null when neither exists. */

@@ -33,8 +33,9 @@ import pcam.util.InputException;
  * @param lines "input ...", "scale ...", "output ...", "class ..." for {@code inspect} and the logs
  * @param missing the flags needed before pcam can score, each with the reason
  * @param toStore the stored record with the flags applied, when that differs from what is stored
+ * @param warnings what makes the scores less trustworthy, e.g. random ops in the serving function
  */
-public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> missing, ModelMetadata toStore) {
+public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> missing, ModelMetadata toStore, List<String> warnings) {
 
   /** The user's scoring flags; null = not given. {@code positiveClass} is an index or a class name. */
   public record Choices(InputScale inputScale, String positiveClass, Path labels, OutputKind outputKind) {
@@ -169,7 +170,11 @@ public record ScoringSetup(ServingSpec spec, List<String> lines, List<String> mi
     ModelMetadata toStore = missing.isEmpty() && !merged.equals(kept) ? merged : null;
     ServingSpec spec = !missing.isEmpty() ? null
         : new ServingSpec(input.tensorName(), uint8, height, width, output.tensorName(), classes, positive, activation, scale);
-    return new ScoringSetup(spec, List.copyOf(lines), List.copyOf(missing), toStore);
+    List<String> warnings = serving.randomSources().isEmpty() ? List.of()
+        : List.of("the serving function draws random numbers (" + String.join(", ", serving.randomSources())
+            + "): augmentation layers are active at inference, so a patch scores differently on each call;"
+            + " re-export the model without them (or with training=False) for reproducible scores");
+    return new ScoringSetup(spec, List.copyOf(lines), List.copyOf(missing), toStore, warnings);
   }
 
   /** Stores the flags' choices beside the model if they changed anything; the file written, if any. */

@@ -39,6 +39,42 @@ final class ServingGraph {
     graph.getLibrary().getFunctionList().forEach(f -> functions.put(f.getSignature().getName(), f));
   }
 
+  /**
+   * Where the function that computes a signature output draws random numbers: the Keras layer
+   * scope of each random op (e.g. "random_flip_1"), or the op's own name. Empty for a
+   * deterministic graph. Keras 3 {@code model.export()} can leave augmentation layers such as
+   * RandomFlip active in the serving function, so the same image scores differently on each call.
+   */
+  List<String> randomSources(String tensorName) {
+    java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+    java.util.Set<String> visited = new java.util.HashSet<>();
+    NodeDef start = graph.getNodeList().stream().filter(n -> n.getName().equals(nodeName(tensorName))).findFirst().orElse(null);
+    if (start != null) {
+      collectRandom(List.of(start), sources, visited);
+    }
+    return List.copyOf(sources);
+  }
+
+  private void collectRandom(List<NodeDef> nodes, java.util.Set<String> sources, java.util.Set<String> visited) {
+    for (NodeDef node : nodes) {
+      FunctionDef callee = callee(node);
+      if (callee != null) {
+        if (visited.add(callee.getSignature().getName())) {
+          collectRandom(callee.getNodeDefList(), sources, visited);
+        }
+      } else if (node.getOp().contains("Random") || node.getOp().equals("Multinomial")) {
+        String scope = null;
+        for (String part : node.getName().split("/")) {
+          if (part.startsWith("random_")) {
+            scope = part;
+            break;
+          }
+        }
+        sources.add(scope != null ? scope : node.getName());
+      }
+    }
+  }
+
   /** The op that computes a signature output (e.g. "Softmax"), or null if the walk cannot tell. */
   String producer(String tensorName) {
     Scope top = new Scope(graph.getNodeList(), null, null, null);
@@ -178,6 +214,7 @@ final class ServingGraph {
     final FunctionDef function;
     final Scope caller;
     final NodeDef call;
+
     Scope(List<NodeDef> nodeList, FunctionDef function, Scope caller, NodeDef call) {
       this.nodeList = nodeList;
       this.function = function;

@@ -121,7 +121,13 @@ public final class SlideOutputs {
     AtomicFiles.write(file, tmp -> {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
           CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader("x", "y", "size", "level", "probability").get())) {
-        for (int i = 0; i < r.count(); i++) {
+        // Row by row (y, then x), whatever order the blocks were scored in.
+        Integer[] order = new Integer[r.count()];
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> r.ys()[a] != r.ys()[b] ? Integer.compare(r.ys()[a], r.ys()[b]) : Integer.compare(r.xs()[a], r.xs()[b]));
+        for (int i : order) {
           csv.printRecord(r.xs()[i], r.ys()[i], r.windowSize0(), level, String.format(Locale.ROOT, "%.6f", r.probabilities()[i]));
         }
       }

@@ -237,7 +237,7 @@ public final class SlideScorer {
         offset = 0;
         stride = w * 3;
       }
-      if (mask.tissueFraction(src, offset, stride, w, w) < options.minTissue()) {
+      if (!mask.hasTissue(src, offset, stride, w, w, options.minTissue())) {
         continue;
       }
       int at = xs.size() * bytes;

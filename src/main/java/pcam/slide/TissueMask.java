@@ -117,12 +117,40 @@ public final class TissueMask {
     return max == 0 ? 0 : (max - min) / (double) max;
   }
 
-  /** The rule above for one pixel. */
+  /** The rule above for one pixel (S > t written as max - min > t * max: no division). */
   public static boolean isTissue(byte r, byte g, byte b, double threshold) {
     int ri = r & 0xff;
     int gi = g & 0xff;
     int bi = b & 0xff;
-    return Math.max(ri, Math.max(gi, bi)) >= MIN_BRIGHTNESS && saturation(ri, gi, bi) > threshold;
+    int max = Math.max(ri, Math.max(gi, bi));
+    int min = Math.min(ri, Math.min(gi, bi));
+    return max >= MIN_BRIGHTNESS && max - min > threshold * max;
+  }
+
+  /**
+   * Whether at least {@code fraction} of the {@code w x h} pixels at {@code offset} are tissue; the
+   * same answer as {@code tissueFraction(...) >= fraction}, but stops as soon as it is decided.
+   */
+  public boolean hasTissue(byte[] pixels, int offset, int stride, int w, int h, double fraction) {
+    int total = w * h;
+    int needed = (int) Math.ceil(fraction * total);
+    int count = 0;
+    int seen = 0;
+    for (int y = 0; y < h; y++) {
+      int at = offset + y * stride;
+      for (int x = 0; x < w; x++, at += 3) {
+        if (isTissue(pixels[at], pixels[at + 1], pixels[at + 2], threshold)) {
+          if (++count >= needed) {
+            return true;
+          }
+        }
+      }
+      seen += w;
+      if (count + (total - seen) < needed) {
+        return false;
+      }
+    }
+    return count >= needed;
   }
 
   /** Otsu's threshold on the saturation of non-dark pixels (256 bins), clamped as described above. */

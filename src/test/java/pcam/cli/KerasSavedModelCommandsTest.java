@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.types.TFloat32;
+import com.fasterxml.jackson.databind.JsonNode;
 import pcam.SharedData;
+import pcam.util.Json;
 import pcam.data.Batch;
 import pcam.data.PatchReader;
 import pcam.data.Resize;
@@ -120,14 +122,23 @@ class KerasSavedModelCommandsTest {
         .contains("scoring     output  output_0 float32 [?,6]: probabilities (the serving function ends in Softmax), used as they are")
         .contains("verdict     needs options: --positive-class INDEX|NAME: output_0 has 6 classes: 0 buildings, 1 forest, "
             + "2 glacier, 3 mountain, 4 sea, 5 street; which one is tumour?");
-    assertThat(CliRun.run("inspect", "--require", "scorable", model.toString()).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    CliRun required = CliRun.run("inspect", "--require", "scorable", model.toString());
+    assertThat(required.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(required.err()).startsWith("pcam: " + model + " needs options, not scorable as it stands: --positive-class INDEX|NAME")
+        .hasLineCount(1);
+    JsonNode json = Json.MAPPER.readTree(CliRun.run("inspect", "--json", model.toString()).out());
+    assertThat(json.get("verdict").asText()).isEqualTo("SCORABLE");
+    assertThat(json.get("needs").get(0).asText()).startsWith("--positive-class INDEX|NAME: output_0 has 6 classes");
+    assertThat(json.get("serving").get("endsIn").asText()).isEqualTo("Softmax");
+    assertThat(json.get("serving").get("inputPreprocessing").asText()).startsWith("x*0.003921569 (x/255");
 
     CliRun chosen = CliRun.run("inspect", "--positive-class", "glacier", "--require", "scorable", model.toString());
     assertThat(chosen.exitCode()).as(chosen.err()).isZero();
     assertThat(chosen.out())
         .contains("scoring     class   2 = glacier: column 2 (from --positive-class)")
         .contains("stored      these choices in " + ModelMetadata.cacheEntry(model) + " (the model folder is read-only)")
-        .contains("verdict     scorable: serving_default takes one image batch and gives one output 'output_0' [?,6]");
+        .contains("verdict     scorable: serving_default takes one image batch and gives one output 'output_0' [?,6]")
+        .doesNotContain("warning");
     assertSharedFolderUntouched(model);
   }
 
@@ -159,8 +170,14 @@ class KerasSavedModelCommandsTest {
     assertThat(Submission.read(tmp.resolve("reused.csv"))).isEqualTo(index);
   }
 
+  /**
+   * This export's serving function applies its RandomFlip/RandomRotation layers at inference (a
+   * seed variable advances on every call), so a patch scores differently on each call: inspect
+   * warns. A freshly loaded model starts from the same seed state, and both pcam and the direct
+   * session below score the 8 patches in one call, so their first calls still agree.
+   */
   @Test
-  void bloodCellsAt224PredictTheNamedClassColumn() {
+  void bloodCellsAt224PredictTheNamedClassColumnAndInspectWarnsOfRandomOpsAtInference() {
     Path model = savedModel("keras3-bloodcell-tf2.18");
     float[][] rows = modelRows(model, 224, 8);
 
@@ -172,7 +189,19 @@ class KerasSavedModelCommandsTest {
       assertThat(scores.get(idList.get(i))).isCloseTo(rows[i][4], within(1e-6f));
     }
     CliRun inspect = CliRun.run("inspect", model.toString());
-    assertThat(inspect.out()).contains("scoring     class   4 = lymphocyte: column 4 (stored in " + ModelMetadata.cacheEntry(model) + ")");
+    assertThat(inspect.out())
+        .contains("scoring     class   4 = lymphocyte: column 4 (stored in " + ModelMetadata.cacheEntry(model) + ")")
+        .contains("warning     the serving function draws random numbers (random_flip_1, random_rotation_1): augmentation"
+            + " layers are active at inference, so a patch scores differently on each call");
+    // The warning is true: the same batch, scored twice by one loaded model, gives other numbers.
+    try (SavedModelScorer scorer = ModelArgument.open(model)) {
+      Batch batch = Resize.bilinear(new Batch(new byte[2 * PatchReader.BYTES], new float[2], 2, 96, 96), 224, 224);
+      java.util.Arrays.fill(batch.pixels(), (byte) 90);
+      for (int i = 0; i < batch.pixels().length; i += 7) {
+        batch.pixels()[i] = (byte) (i % 251);
+      }
+      assertThat(scorer.predict(batch)).isNotEqualTo(scorer.predict(batch));
+    }
   }
 
   @Test

@@ -77,7 +77,8 @@ class SlideScoreCommandTest {
     JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("level").asInt()).isEqualTo(1);
     assertThat(summary.get("level_mpp").asDouble()).isCloseTo(0.972, within(1e-3));
-    assertThat(summary.get("model_mpp_source").asText()).startsWith("assumed");
+    assertThat(summary.get("model_mpp_source").asText()).endsWith("pcam-model.json");
+    assertThat(summary.get("model_mpp").asDouble()).isEqualTo(0.972);
 
     Map<String, Mosaic.Cell> cells = new HashMap<>();
     for (Mosaic.Cell c : Mosaic.cells()) {
@@ -232,7 +233,7 @@ class SlideScoreCommandTest {
     CliRun intoModel = CliRun.run("slide", "score", "--model", mean.toString(), "--slide", noRes.toString(),
         "--out", mean.resolve("x").toString(), "--slide-mpp", "1");
     assertThat(intoModel.exitCode()).isEqualTo(2);
-    assertThat(intoModel.err()).contains("inside the model folder");
+    assertThat(intoModel.err()).contains("is inside the input --model");
   }
 
   private static float[] toArray(List<Float> list) {

@@ -79,6 +79,24 @@ class SlideTest {
     }
   }
 
+  /** The same JPEG pyramid as classic TIFF and as BigTIFF reads the same pixels (TwelveMonkeys' reader for BigTIFF). */
+  @Test
+  void bigTiffReadsLikeTheClassicFile(@TempDir Path tmp) {
+    Path classic = SlideFixtures.write(tmp.resolve("c.tif"), 1000, 700, 3, 256, "JPEG", 0.25);
+    Path big = SlideFixtures.toBigTiff(classic, tmp.resolve("b.tif"));
+    try (Slide a = Slide.open(classic); Slide b = Slide.open(big)) {
+      assertThat(a.format()).isEqualTo("TIFF");
+      assertThat(b.format()).isEqualTo("BigTIFF");
+      assertThat(b.levels()).isEqualTo(a.levels());
+      assertThat(b.mpp()).isCloseTo(0.25, within(1e-6));
+      for (int level = 0; level < 3; level++) {
+        byte[] x = a.readRegion(level, 37, 21, 200, 150);
+        byte[] y = b.readRegion(level, 37, 21, 200, 150);
+        assertThat(meanAbsDiff(x, y)).as("level %d", level).isLessThan(1.0);
+      }
+    }
+  }
+
   @Test
   void badFilesSayWhatTheyAre(@TempDir Path tmp) throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.tif"), "hello");

@@ -39,6 +39,24 @@ class TissueMaskTest {
     }
   }
 
+  /** The early-stopping check agrees with the full count on every cell of mosaic-a, at several fractions. */
+  @Test
+  void hasTissueAgreesWithTheFraction() {
+    try (Slide slide = Slide.open(Mosaic.slide())) {
+      TissueMask mask = TissueMask.of(slide, slide.mpp());
+      int decided = 0;
+      for (Mosaic.Cell c : Mosaic.cells()) {
+        byte[] px = slide.readRegion(1, c.x(), c.y(), 96, 96);
+        double f = mask.tissueFraction(px, 0, 96 * 3, 96, 96);
+        for (double min : new double[] {0.1, 0.25, 0.5, 0.9}) {
+          assertThat(mask.hasTissue(px, 0, 96 * 3, 96, 96, min)).as("%s at %s (fraction %s)", c.id(), min, f).isEqualTo(f >= min);
+          decided += f >= min ? 1 : 0;
+        }
+      }
+      assertThat(decided).isPositive();
+    }
+  }
+
   @Test
   void otsuSplitsTwoPopulationsAndIsClamped() {
     // S = 0.1 (200,180,180) against S = 0.5 (200,100,100): Otsu cuts at 0.1, above the clamp -> 0.08.

@@ -74,18 +74,15 @@ final class KerasConfigParser {
     boolean modelTrainable = trainable && config.path("trainable").asBoolean(true);
     if (cls.equals("Sequential")) {
       JsonNode layers = config.isArray() ? config : config.path("layers");
-      if (inputs == null) {
-        shapeFrom(config.path("build_input_shape"));
-      }
+      // A model nested first (Sequential([base, ...])) gives the outer model its input shape.
+      shapeFrom(config.path("build_input_shape"));
       String current = inputs == null ? KerasSpec.INPUT : single(inputs, idPrefix);
       Map<String, Integer> used = new HashMap<>();
       for (JsonNode layer : layers) {
         String layerCls = layer.path("class_name").asText();
         JsonNode layerConfig = layer.path("config");
         String path = weightPath(pathPrefix, layer, used);
-        if (inputs == null && inputShape == null) {
-          shapeFrom(layerConfig.has("batch_shape") ? layerConfig.path("batch_shape") : layerConfig.path("batch_input_shape"));
-        }
+        shapeFrom(layerConfig.has("batch_shape") ? layerConfig.path("batch_shape") : layerConfig.path("batch_input_shape"));
         if (layerCls.equals("InputLayer")) {
           continue;
         }
@@ -112,10 +109,8 @@ final class KerasConfigParser {
     for (JsonNode layer : config.path("layers")) {
       String path = weightPath(pathPrefix, layer, used);
       if (layer.path("class_name").asText().equals("InputLayer")) {
-        if (inputs == null) {
-          JsonNode c = layer.path("config");
-          shapeFrom(c.has("batch_shape") ? c.path("batch_shape") : c.path("batch_input_shape"));
-        }
+        JsonNode c = layer.path("config");
+        shapeFrom(c.has("batch_shape") ? c.path("batch_shape") : c.path("batch_input_shape"));
         continue;
       }
       paths.put(layer, path);
@@ -164,7 +159,7 @@ final class KerasConfigParser {
       throw new InputException("layer '" + name + "' (" + cls + ") is in the Keras 1 config dialect: load the model in Keras 2 or 3 and re-save it with model.save()");
     }
     if (MODEL_CLASSES.contains(cls)) {
-      return model(layer, idPrefix + id(name) + "/", keras3 ? path + "/" : path + "/", inputs, trainable, inferenceOnly);
+      return model(layer, idPrefix + id(name) + "/", path + "/", inputs, trainable, inferenceOnly);
     }
     String id = idPrefix + id(name);
     if (!ids.add(id)) {

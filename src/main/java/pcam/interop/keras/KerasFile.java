@@ -53,6 +53,9 @@ public final class KerasFile implements AutoCloseable {
   }
 
   public static KerasFile open(Path path) {
+    if (Files.isRegularFile(path.resolve("saved_model.pb"))) {
+      throw new InputException(path + ": a SavedModel folder, not a Keras file: predict/evaluate take it as it is ('pcam inspect' tells how)");
+    }
     if (!Files.isRegularFile(path)) {
       throw new InputException(path + ": no such file");
     }

@@ -50,6 +50,8 @@ public final class KerasFixture {
     final List<Layer> layers = new ArrayList<>();
     String output;
     boolean trainable = true;
+    /** False for a Sequential whose first layer is a nested model (no InputLayer of its own). */
+    boolean inputLayer = true;
 
     public Model(String name, String kind, long[] inputShape) {
       this.name = name;
@@ -112,7 +114,7 @@ public final class KerasFixture {
     config.put("name", m.name);
     config.put("trainable", m.trainable);
     ArrayNode layers = config.putArray("layers");
-    ObjectNode input = layers.addObject();
+    ObjectNode input = m.inputLayer ? layers.addObject() : J.objectNode();
     input.put("class_name", "InputLayer");
     ObjectNode ic = input.putObject("config");
     ArrayNode shape = ic.putArray(keras3 ? "batch_shape" : "batch_input_shape");

@@ -169,6 +169,46 @@ public class KerasImportTest {
   }
 
   @Test
+  void sequentialWrappingAFrozenBaseModelTakesTheBaseInputShapeInBothFormats() throws Exception {
+    Model base = new Model("base", "Functional", new long[] {-1, 12, 12, 3});
+    base.add("conv", "Conv2D", conv(5, 3, 1, "same", 1, "relu"), base.input);
+    base.add("bn", "BatchNormalization", bn(), "conv");
+    base.trainable = false;
+    Model top = new Model("top", "Sequential", new long[] {-1, 12, 12, 3});
+    top.inputLayer = false;
+    top.nest(base, false, "");
+    top.add("gap", "GlobalAveragePooling2D", cfg());
+    top.add("out", "Dense", cfg("units", 1, "activation", "sigmoid", "use_bias", true));
+    Batch batch = images(N, 12, 6);
+    float[] tfScaled = referenceTf(top, batch, 16); // also draws the weights
+    Path h5 = tmp.resolve("transfer.h5");
+    Path keras = tmp.resolve("transfer.keras");
+    KerasFixture.writeKeras2(top, h5, true);
+    KerasFixture.writeKeras3(top, keras);
+    KerasImport.Options tf = new KerasImport.Options(InputScale.TF, null);
+    KerasImport.Imported imported = KerasImport.read(h5, tf);
+    assertThat(imported.spec().height()).isEqualTo(12);
+    assertThat(imported.spec().nodes()).filteredOn(n -> n.id().startsWith("base/")).extracting(KerasSpec.Node::trainable).containsOnly(false);
+    assertThat(importAndScore(h5, tf, batch)).containsExactly(tfScaled, within(2e-5f));
+    assertThat(importAndScore(keras, tf, batch)).containsExactly(tfScaled, within(2e-5f));
+  }
+
+  /** The reference on v/127.5 - 1 inputs (Keras's "tf" preprocessing). */
+  private static float[] referenceTf(Model m, Batch batch, long seed) {
+    ReferenceForward ref = new ReferenceForward(seed);
+    float[] out = new float[batch.count()];
+    int size = batch.height() * batch.width() * 3;
+    for (int i = 0; i < batch.count(); i++) {
+      float[] x = new float[size];
+      for (int j = 0; j < size; j++) {
+        x[j] = (batch.pixels()[i * size + j] & 0xff) / 127.5f - 1;
+      }
+      out[i] = ref.run(m, new T(batch.height(), batch.width(), 3, x, false)).v()[0];
+    }
+    return out;
+  }
+
+  @Test
   void aModelWithoutRescalingNeedsTheInputScale() throws Exception {
     Path h5 = tmp.resolve("f.h5");
     Model m = functional();
