@@ -36,11 +36,20 @@ public final class TinySavedModels {
 
   /** {@link #meanIntensity} under another signature key: e.g. a SavedModel without serving_default. */
   public static Path meanIntensity(Path dir, int size, String signatureKey) {
+    return meanIntensity(dir, size, signatureKey, SLOPE);
+  }
+
+  /** What a diverged training leaves: {@link #meanIntensity} with a NaN weight, so every score is NaN. */
+  public static Path diverged(Path dir, int size) {
+    return meanIntensity(dir, size, "serving_default", Float.NaN);
+  }
+
+  private static Path meanIntensity(Path dir, int size, String signatureKey, float slopeValue) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> images = images(tf, size);
       Operand<TFloat32> mean = tf.math.mean(images, tf.constant(new int[] {1, 2, 3}), Mean.keepDims(true));
-      Operand<TFloat32> slope = tf.variable(tf.constant(SLOPE));
+      Operand<TFloat32> slope = tf.variable(tf.constant(slopeValue));
       Operand<TFloat32> centred = tf.math.sub(tf.math.div(tf.reshape(mean, tf.constant(new long[] {-1, 1})), tf.constant(255f)), tf.constant(0.5f));
       return export(g, tf, dir, signatureKey, images, tf.math.sigmoid(tf.math.mul(slope, centred)));
     }

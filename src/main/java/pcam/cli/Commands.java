@@ -71,7 +71,8 @@ public final class Commands {
     boolean verbose = cmd.getCommandSpec().root().userObject() instanceof PcamCommand p && p.verbose();
     PrintWriter err = cmd.getErr();
     OutOfMemoryError oom = cause(e, OutOfMemoryError.class);
-    boolean explained = e instanceof InputException || e instanceof ExplainedFailure || oom != null;
+    boolean denied = cause(e, AccessDeniedException.class) != null;
+    boolean explained = e instanceof InputException || e instanceof ExplainedFailure || oom != null || denied;
     if (oom != null) {
       err.println("pcam: " + outOfMemory(oom));
     } else if (explained) {
@@ -85,14 +86,15 @@ public final class Commands {
       err.println("(run with -v for the stack trace)");
     }
     err.flush();
-    return e instanceof InputException ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;
+    // A refused file access is the user's to fix (a path or a permission), wherever it surfaced.
+    return e instanceof InputException || denied ? ExitCodes.BAD_INPUT : ExitCodes.FAILURE;
   }
 
   /** The one line for running out of heap, with both fixes; used for any thread's OutOfMemoryError. */
   static String outOfMemory(OutOfMemoryError e) {
     return String.format(Locale.ROOT,
         "out of memory (%s; Java heap limit %.1f GB): give Java more, e.g. PCAM_JAVA_OPTS=-Xmx%dg, or lower --batch-size",
-        firstLine(e.getMessage()), Runtime.getRuntime().maxMemory() / 1e9, Math.max(2, 2 * Math.round(Runtime.getRuntime().maxMemory() / 1e9)));
+        firstLine(e.getMessage()), Runtime.getRuntime().maxMemory() / 1e9, Math.max(2, (long) Math.ceil(2 * Runtime.getRuntime().maxMemory() / 1e9)));
   }
 
   /** A refused file access is named as such, whichever layer reported it. */

@@ -111,7 +111,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     if (loop.resuming()) {
       List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> FinetuneConfig.load(dir).data()));
       if (!roles.isEmpty()) {
-        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel()));
+        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel())); // null: skipped
       }
       return roles;
     }

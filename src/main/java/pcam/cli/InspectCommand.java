@@ -12,6 +12,7 @@ import pcam.interop.SavedModelInspector.Report;
 import pcam.interop.SavedModelInspector.SignatureInfo;
 import pcam.interop.SavedModelInspector.TensorSpec;
 import pcam.interop.SavedModelInspector.Verdict;
+import pcam.model.KerasSpec;
 import pcam.util.InputException;
 import pcam.util.Json;
 import picocli.CommandLine.Command;
@@ -77,9 +78,11 @@ public final class InspectCommand implements Callable<Integer> {
     }
     out.flush();
     boolean ready = setup != null && setup.ready();
+    // A folder from import-keras has no train_step: pcam finetune rebuilds it in Java from keras-model.json.
+    boolean importedKeras = report.verdict() == Verdict.SCORABLE && KerasSpec.isImported(modelDir);
     boolean enough =
         require == null
-            || report.verdict() == Verdict.FINE_TUNABLE && ready
+            || (report.verdict() == Verdict.FINE_TUNABLE || importedKeras) && ready
             || require.equals("scorable") && report.verdict() == Verdict.SCORABLE && ready;
     if (!enough) {
       if (setup != null && !setup.ready()) {
@@ -122,6 +125,12 @@ public final class InspectCommand implements Callable<Integer> {
       }
     }
     out.println("verdict     " + report.verdict().label() + ": " + report.reason());
+    if (report.verdict() == Verdict.SCORABLE && KerasSpec.isImported(Path.of(report.dir()))) {
+      KerasSpec keras = KerasSpec.load(Path.of(report.dir()));
+      out.println("keras       imported from " + keras.source() + " (Keras " + keras.kerasVersion() + "), " + keras.nodes().size() + " layers, "
+          + keras.weighted().size() + " with weights; trained on input scale " + keras.inputScale().label() + "; " + keras.head().describe());
+      out.println("            fine-tunable with 'pcam finetune' (rebuilt in Java from " + KerasSpec.FILE + ", no train_step needed)");
+    }
   }
 
   private static String line(String direction, TensorSpec t) {

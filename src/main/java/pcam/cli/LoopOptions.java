@@ -124,9 +124,10 @@ public final class LoopOptions {
     }
     try {
       DataSpec spec = dataOf.apply(runDir);
-      return List.of(PathGuard.Role.of("(config.json) labels", spec.labelsCsv()), PathGuard.Role.of("(config.json) images", spec.imagesDir()));
-    } catch (InputException unreadable) {
-      return List.of();
+      return spec == null ? List.of()
+          : List.of(PathGuard.Role.of("(config.json) labels", spec.labelsCsv()), PathGuard.Role.of("(config.json) images", spec.imagesDir()));
+    } catch (RuntimeException unreadable) {
+      return List.of(); // a damaged config: the resume itself reports it
     }
   }
 

@@ -52,15 +52,25 @@ final class ModelArgument {
    * needed. Nothing is written unless the model and the choices check out.
    */
   static SavedModelScorer open(Path m, ScoringSetup.Choices choices) {
+    return load(prepare(m, choices));
+  }
+
+  /** A model folder and how to score it, resolved and checked, nothing loaded or written yet. */
+  private record Prepared(Path dir, ScoringSetup setup, ServingSpec spec) {}
+
+  private static Prepared prepare(Path m, ScoringSetup.Choices choices) {
     Path dir = savedModelDir(m);
     ScoringSetup setup = ScoringSetup.resolve(dir, SavedModelInspector.inspect(dir), choices);
-    ServingSpec spec = setup.requireSpec(dir);
-    SavedModelScorer scorer = SavedModelScorer.load(dir, spec, null);
-    setup.lines().forEach(line -> LOG.info("model {}", line));
-    setup.warnings().forEach(warning -> LOG.warn("model {}", warning));
+    return new Prepared(dir, setup, setup.requireSpec(dir));
+  }
+
+  private static SavedModelScorer load(Prepared p) {
+    SavedModelScorer scorer = SavedModelScorer.load(p.dir(), p.spec(), null);
+    p.setup().lines().forEach(line -> LOG.info("model {}", line));
+    p.setup().warnings().forEach(warning -> LOG.warn("model {}", warning));
     try {
-      setup.remember(dir).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
-          file.startsWith(dir) ? "" : " (the model folder is read-only)"));
+      p.setup().remember(p.dir()).ifPresent(file -> LOG.info("stored these choices in {}{}", file,
+          file.startsWith(p.dir()) ? "" : " (the model folder is read-only)"));
     } catch (RuntimeException e) {
       scorer.close();
       throw e;
@@ -81,17 +91,19 @@ final class ModelArgument {
   /**
    * One {@code --model}: that model; several: their {@link EnsembleModel} (probabilities averaged,
    * each model at its own input size, with its own stored choices, {@code choices} applied to
-   * all). All are checked to exist before any is loaded.
+   * all). All are checked to exist, and their choices to fit, before any is loaded or stored.
    */
   static ScoringModel openAll(List<Path> models, ScoringSetup.Choices choices) {
     models.forEach(ModelArgument::savedModelDir);
     if (models.size() == 1) {
       return open(models.get(0), choices);
     }
+    // Every model's choices are checked before any model is loaded or any choice stored.
+    List<Prepared> prepared = models.stream().map(m -> prepare(m, choices)).toList();
     List<ScoringModel> opened = new ArrayList<>();
     try {
-      for (Path m : models) {
-        opened.add(open(m, choices));
+      for (Prepared p : prepared) {
+        opened.add(load(p));
       }
     } catch (RuntimeException e) {
       opened.forEach(ScoringModel::close);

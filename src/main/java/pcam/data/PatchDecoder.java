@@ -2,6 +2,7 @@ package pcam.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +41,9 @@ final class PatchDecoder {
     ConcurrentLinkedQueue<BadPatch> bad = new ConcurrentLinkedQueue<>();
     AtomicInteger nextChunk = new AtomicInteger();
     AtomicReference<BadPatchException> firstFailure = new AtomicReference<>();
+    // Out of heap, a worker must still finish its task normally: an OutOfMemoryError escaping it can
+    // fail again while the pool records it, and the future then never completes (a silent hang).
+    AtomicReference<OutOfMemoryError> outOfMemory = new AtomicReference<>();
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (n + CHUNK - 1) / CHUNK));
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(threads, PatchDecoder::daemon);
@@ -49,11 +53,15 @@ final class PatchDecoder {
             for (int chunk = nextChunk.getAndIncrement(); chunk * CHUNK < n; chunk = nextChunk.getAndIncrement()) {
               int end = Math.min(n, (chunk + 1) * CHUNK);
               for (int i = chunk * CHUNK; i < end; i++) {
-                if (firstFailure.get() != null || Thread.currentThread().isInterrupted()) {
+                if (firstFailure.get() != null || outOfMemory.get() != null || Thread.currentThread().isInterrupted()) {
                   return null;
                 }
                 try {
                   pixels[i] = PatchReader.read(files.get(i));
+                } catch (OutOfMemoryError e) {
+                  outOfMemory.compareAndSet(null, e);
+                  Arrays.fill(pixels, null); // free the heap first: even completing the task allocates
+                  return null;
                 } catch (BadPatchException e) {
                   if (failFast) {
                     firstFailure.compareAndSet(null, e);
@@ -75,6 +83,10 @@ final class PatchDecoder {
       }
     } finally {
       pool.shutdownNow();
+    }
+    if (outOfMemory.get() != null) {
+      Arrays.fill(pixels, null);
+      throw outOfMemory.get();
     }
     if (firstFailure.get() != null) {
       throw firstFailure.get();

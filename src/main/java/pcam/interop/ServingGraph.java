@@ -87,15 +87,20 @@ final class ServingGraph {
    * before anything else; with {@code perChannel} set when the constants are per-channel or read
    * from variables (a Keras Normalization layer) and so are not one scale and offset.
    *
+   * @param bgr the channels are reversed first (RGB to BGR, as caffe-style preprocess_input does)
    * @param firstOp the op that takes the input once the arithmetic is done, e.g. Conv2D
    */
-  record Preprocessing(double scale, double offset, boolean perChannel, String firstOp) {
+  record Preprocessing(boolean bgr, double scale, double offset, boolean perChannel, String firstOp) {
     /** True when the graph changes the input's values before its first layer. */
     boolean rescales() {
-      return perChannel || Math.abs(scale - 1) > 1e-9 || Math.abs(offset) > 1e-9;
+      return bgr || perChannel || Math.abs(scale - 1) > 1e-9 || Math.abs(offset) > 1e-9;
     }
 
     String describe() {
+      return (bgr ? "RGB to BGR, then " : "") + arithmetic();
+    }
+
+    private String arithmetic() {
       if (perChannel) {
         return "per-channel normalisation (constants or stored statistics) before " + firstOp;
       }
@@ -122,6 +127,8 @@ final class ServingGraph {
   Preprocessing preprocessing(String tensorName) {
     Scope top = new Scope(graph.getNodeList(), null, null, null);
     Hit hit = consumer(top, nodeName(tensorName));
+    boolean bgr = false;
+    boolean perChannel = false;
     double scale = 1;
     double offset = 0;
     for (int step = 0; step < 8 && hit != null; step++) {
@@ -129,14 +136,24 @@ final class ServingGraph {
       String op = node.getOp();
       List<String> inputs = dataInputs(node);
       int xAt = hit.scope.inputIndexOf(node, hit.source);
+      if (step == 0 && op.equals("ReverseV2") && xAt == 0 && inputs.size() == 2) {
+        // x[..., ::-1] on the channel axis: caffe-style preprocessing starts with it.
+        Operand axis = hit.scope.constant(inputs.get(1));
+        if (axis != null && axis.value != null && (axis.value == -1 || axis.value == 3)) {
+          bgr = true;
+          hit = consumer(hit.scope, node.getName());
+          continue;
+        }
+      }
       boolean arithmetic = Set.of("Mul", "RealDiv", "Div", "AddV2", "Add", "BiasAdd", "Sub").contains(op);
       Operand other = !arithmetic || xAt < 0 || inputs.size() != 2 ? null : hit.scope.constant(inputs.get(1 - xAt));
       if (other == null) {
-        return new Preprocessing(scale, offset, false, op);
+        return new Preprocessing(bgr, scale, offset, perChannel, op);
       }
-      if (other.value == null) {
-        Hit next = consumer(hit.scope, node.getName());
-        return new Preprocessing(scale, offset, true, next == null ? op : next.node.getOp());
+      if (other.value == null || perChannel) {
+        perChannel = true;
+        hit = consumer(hit.scope, node.getName());
+        continue;
       }
       double c = other.value;
       switch (op) {
@@ -146,7 +163,7 @@ final class ServingGraph {
         }
         case "RealDiv", "Div" -> {
           if (xAt != 0) {
-            return new Preprocessing(scale, offset, false, op);
+            return new Preprocessing(bgr, scale, offset, perChannel, op);
           }
           scale /= c;
           offset /= c;
@@ -163,7 +180,7 @@ final class ServingGraph {
       }
       hit = consumer(hit.scope, node.getName());
     }
-    return hit == null ? null : new Preprocessing(scale, offset, false, hit.node.getOp());
+    return hit == null ? null : new Preprocessing(bgr, scale, offset, perChannel, hit.node.getOp());
   }
 
   /** A node that computes with the values of {@code source}, the scope it is in, and the name it reads. */
@@ -352,6 +369,7 @@ final class ServingGraph {
       case DT_FLOAT -> (double) (t.getFloatValCount() > 0 ? t.getFloatVal(0) : content.remaining() >= 4 ? content.getFloat() : 0f);
       case DT_DOUBLE -> t.getDoubleValCount() > 0 ? t.getDoubleVal(0) : content.remaining() >= 8 ? content.getDouble() : 0d;
       case DT_INT32 -> (double) (t.getIntValCount() > 0 ? t.getIntVal(0) : content.remaining() >= 4 ? content.getInt() : 0);
+      case DT_INT64 -> (double) (t.getInt64ValCount() > 0 ? t.getInt64Val(0) : content.remaining() >= 8 ? content.getLong() : 0L);
       default -> null;
     };
   }

@@ -36,6 +36,13 @@ final class TrainLog implements AutoCloseable {
     return new TrainLog(logger, appender);
   }
 
+  /** Records {@code message} in train.log only (the CLI prints it on stderr itself). */
+  void note(String message) {
+    appender.doAppend(new ch.qos.logback.classic.spi.LoggingEvent(
+        Trainer.class.getName(), logger.getLoggerContext().getLogger(Trainer.class), ch.qos.logback.classic.Level.ERROR, message,
+        null, null));
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

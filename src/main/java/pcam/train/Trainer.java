@@ -176,6 +176,7 @@ public final class Trainer {
 
       String stopReason = "completed";
       boolean interrupted = false;
+      try {
       for (int epoch = state.epoch(); epoch < plan.epochs(); epoch++) {
         if (best != null && plan.earlyStopPatience() > 0 && epoch - best.epoch() >= plan.earlyStopPatience()) {
           stopReason = "early stop: no better validation AUC for " + plan.earlyStopPatience() + " epochs";
@@ -217,6 +218,10 @@ public final class Trainer {
           l.epochEnded(record, improved);
         }
         saveLast(model, State.startOf(epoch + 1));
+      }
+      } catch (TrainingDivergedException e) {
+        log.note(e.getMessage()); // the run's own record says how it ended
+        throw e;
       }
 
       Path modelDir = null;

@@ -34,8 +34,9 @@ class ImportKerasCommandTest {
     assertThat(imported.out()).contains("Keras 2.14.0", "input scale: imagenet", "sigmoid is the probability");
     assertThat(KerasSpec.load(model).inputScale().label()).isEqualTo("imagenet");
 
-    CliRun inspect = CliRun.run("inspect", model.toString());
-    assertThat(inspect.out()).contains("scorable");
+    CliRun inspect = CliRun.run("inspect", model.toString(), "--require", "fine-tunable");
+    assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+    assertThat(inspect.out()).contains("scorable", "imported from tgrytnes-pcam-simple.h5", "fine-tunable with 'pcam finetune'");
 
     CliRun evaluate = CliRun.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--limit", "300",
         "--out", tmp.resolve("eval").toString());

@@ -227,6 +227,21 @@ class KerasSavedModelCommandsTest {
   }
 
   @Test
+  void anEnsembleStoresNoChoiceWhenOneOfItsModelsRefusesIt() {
+    Path blood = savedModel("keras3-bloodcell-tf2.18");
+    Path intel = savedModel("keras3-intel-scenes-tf2.18");
+    Path out = tmp.resolve("out.csv");
+
+    CliRun run = CliRun.run("predict", "--model", blood.toString(), "--model", intel.toString(), "--positive-class", "7",
+        "--images", images.toString(), "--ids", ids.toString(), "--out", out.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).startsWith("pcam: --positive-class 7 is out of range: output_0 [?,6] has 6 classes").hasLineCount(1);
+    assertThat(out).doesNotExist();
+    assertThat(ModelMetadata.cacheEntry(blood)).as("7 fits the blood-cell model, but the ensemble failed").doesNotExist();
+  }
+
+  @Test
   void mnistOnDeviceTrainingModelHasNoServingSignature() {
     Path model = savedModel("tf2.15-mnist-ondevice-train");
     Path out = tmp.resolve("out.csv");

@@ -123,9 +123,17 @@ class KerasSavedModelScoringTest {
       assertThat(outside[i]).as("patch %d", i).isCloseTo(inside[i], org.assertj.core.data.Offset.offset(2e-6f));
     }
     assertThat(outside).as("the scale matters").isNotEqualTo(score(plain, setup(plain, scale(InputScale.RAW)).spec()));
-    if (scale != InputScale.CAFFE) { // caffe starts with a channel reversal, which pcam does not read as a rescaling
-      assertThat(setup(baked, Choices.NONE).spec().scale()).isEqualTo(InputScale.RAW);
-    }
+    // The graph's own scaling is recognised: pcam feeds raw pixels without being told.
+    ScoringSetup unflagged = setup(baked, Choices.NONE);
+    assertThat(unflagged.spec().scale()).isEqualTo(InputScale.RAW);
+    assertThat(unflagged.lines()).anySatisfy(l -> assertThat(l).contains("the graph rescales its input itself: "
+        + switch (scale) {
+          case UNIT -> "x*0.003921569 (x/255, a Keras Rescaling layer) before Conv2D";
+          case TF -> "x*0.007843137-1 (x/127.5-1) before Conv2D";
+          case IMAGENET -> "per-channel normalisation (constants or stored statistics) before Conv2D";
+          case CAFFE -> "RGB to BGR, then per-channel normalisation (constants or stored statistics) before Conv2D";
+          default -> throw new IllegalStateException();
+        }));
   }
 
   @Test

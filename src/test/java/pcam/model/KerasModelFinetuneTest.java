@@ -84,6 +84,28 @@ class KerasModelFinetuneTest {
   }
 
   @Test
+  void aCheckpointRestoresWeightsStatisticsOptimizerStateAndStep() {
+    Path checkpoint = tmp.resolve("ckpt");
+    float[] scores;
+    float nextLoss;
+    try (KerasModel model = KerasModel.forFinetuning(imported, Optimizer.ADAM, null, null, 1, null)) {
+      model.trainStep(batch, 1e-3f);
+      model.trainStep(batch, 1e-3f);
+      model.saveCheckpoint(checkpoint);
+      scores = model.predict(batch);
+      nextLoss = model.trainStep(batch, 1e-3f).loss();
+    }
+    try (KerasModel resumed = KerasModel.forFinetuning(imported, Optimizer.ADAM, null, null, 1, null)) {
+      assertThat(resumed.predict(batch)).isNotEqualTo(scores);
+      resumed.restoreCheckpoint(checkpoint);
+      assertThat(resumed.step()).isEqualTo(2);
+      assertThat(resumed.predict(batch)).containsExactly(scores, within(1e-6f));
+      // Same Adam moments and dropout masks (keyed on the step): the next step's loss is identical.
+      assertThat(resumed.trainStep(batch, 1e-3f).loss()).isCloseTo(nextLoss, within(1e-5f));
+    }
+  }
+
+  @Test
   void badSelectionsAreOneLineErrors() {
     KerasSpec spec = KerasSpec.load(imported);
     assertThatThrownBy(() -> KerasModel.trainableNodes(spec, 12, null)).isInstanceOf(InputException.class).hasMessageContaining("1..11");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.util.InputException;
 
 /** Ownership, layout and clean-up of a run folder. */
-class RunDirectoryTest {
+public class RunDirectoryTest {
   @TempDir Path tmp;
 
   /** Holds the lock of the folder given as argument in its own process until stdin closes. */

@@ -227,6 +227,7 @@ class TrainerTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
     RunDirectory dir = RunDirectory.at(run);
+    assertThat(Files.readString(dir.log())).contains("ERROR Trainer - training diverged: the loss is NaN at epoch 2, step 4 of 6");
     assertThat(dir.model()).doesNotExist();
     assertThat(dir.metrics()).doesNotExist();
     assertThat(HistoryCsv.read(dir.history())).extracting(EpochRecord::epoch).containsExactly(1);

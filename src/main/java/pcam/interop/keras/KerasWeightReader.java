@@ -232,7 +232,7 @@ final class KerasWeightReader {
       for (int i = 0; i < d.length; i++) {
         values[i] = (float) d[i];
       }
-    } else if (flat != null && flat.getClass().isArray() && Array.getLength(flat) >= 0 && Array.get(flat, 0) instanceof Number) {
+    } else if (flat != null && flat.getClass().isArray() && (Array.getLength(flat) == 0 || Array.get(flat, 0) instanceof Number)) {
       values = new float[Array.getLength(flat)];
       for (int i = 0; i < values.length; i++) {
         values[i] = ((Number) Array.get(flat, i)).floatValue();

@@ -209,6 +209,33 @@ public class KerasImportTest {
   }
 
   @Test
+  void aLinearOutputIsALogitAndAThreeClassSoftmaxUsesTheChosenColumn() throws Exception {
+    Model logit = new Model("logit", "Sequential", new long[] {-1, 8, 8, 3});
+    logit.add("scale", "Rescaling", cfg("scale", 1 / 255.0));
+    logit.add("gmp", "GlobalMaxPooling2D", cfg());
+    logit.add("d", "Dense", cfg("units", 1, "activation", "linear", "use_bias", true));
+    Batch batch = images(N, 8, 7);
+    float[] z = reference(logit, batch, 1f, 0, 17);
+    Path file = tmp.resolve("logit.keras");
+    KerasFixture.writeKeras3(logit, file);
+    KerasImport.Imported imported = KerasImport.read(file, new KerasImport.Options(null, null));
+    assertThat(imported.spec().head().describe()).contains("logit", "sigmoid");
+    float[] got = importAndScore(file, new KerasImport.Options(null, null), batch);
+    for (int i = 0; i < N; i++) {
+      assertThat(got[i]).isCloseTo((float) (1 / (1 + Math.exp(-z[i]))), within(2e-5f));
+    }
+
+    Model three = new Model("three", "Sequential", new long[] {-1, 8, 8, 3});
+    three.add("scale", "Rescaling", cfg("scale", 1 / 255.0));
+    three.add("gap", "GlobalAveragePooling2D", cfg());
+    three.add("d", "Dense", cfg("units", 3, "activation", "softmax", "use_bias", true));
+    float[] p2 = reference(three, batch, 1f, 2, 18);
+    Path threeFile = tmp.resolve("three.keras");
+    KerasFixture.writeKeras3(three, threeFile);
+    assertThat(importAndScore(threeFile, new KerasImport.Options(null, 2), batch)).containsExactly(p2, within(2e-5f));
+  }
+
+  @Test
   void aModelWithoutRescalingNeedsTheInputScale() throws Exception {
     Path h5 = tmp.resolve("f.h5");
     Model m = functional();
