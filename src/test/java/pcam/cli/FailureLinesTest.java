@@ -103,13 +103,14 @@ class FailureLinesTest {
     assertOneLine(run, ExitCodes.BAD_INPUT, "cannot write x (permission denied: /data/out/x)");
   }
 
-  /** For real: a JVM with a 48 MB heap loading the 4000-patch sample (110 MB of pixels) on decoder threads. */
+  /** For real: a JVM with a 48 MB heap asked for 4,000-patch training batches, assembled on loader threads (the pixels themselves are memory-mapped, off the heap). */
   @Test
-  void runningOutOfHeapWhileLoadingIsOneLineAndNoHang() throws Exception {
+  void runningOutOfHeapWhileAssemblingBatchesIsOneLineAndNoHang() throws Exception {
     Path sample = SharedData.pcamSample();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-            "data", "stats", "--data", sample.toString(), "--no-cache", "--out", tmp.toString())
+            "train", "--data", sample.toString(), "--no-cache", "--batch-size", "4000", "--epochs", "1",
+            "--out", tmp.resolve("run").toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     String err;
