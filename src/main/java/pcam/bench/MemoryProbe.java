@@ -16,6 +16,16 @@ public final class MemoryProbe {
     return statusFieldMb("VmRSS:");
   }
 
+  /**
+   * Anonymous RSS in MB: heap plus native memory, without file pages (shared libraries, the
+   * memory-mapped pixel store), which the kernel may drop at any time under memory pressure.
+   * Falls back to {@link #rssMb()} where the kernel has no {@code RssAnon} field.
+   */
+  public static double anonRssMb() {
+    double anon = statusFieldMb("RssAnon:");
+    return Double.isNaN(anon) ? rssMb() : anon;
+  }
+
   /** Peak RSS ("high water mark") in MB since the process started. */
   public static double peakRssMb() {
     return statusFieldMb("VmHWM:");

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Resident memory sampled while a workload runs step by step: the leak check. Each sample is
+ * Anonymous resident memory ({@link MemoryProbe#anonRssMb}: no file pages, which the kernel may
+ * drop under memory pressure) sampled while a workload runs step by step: the leak check. Each sample is
  * taken after a full GC, so Java garbage not yet collected does not read as growth; what remains
  * is live heap plus native (TensorFlow) memory. Reusable for any long run: pass the step.
  */
@@ -55,6 +56,6 @@ public final class RssTrace {
 
   private static double settledRssMb() {
     System.gc();
-    return MemoryProbe.rssMb();
+    return MemoryProbe.anonRssMb();
   }
 }

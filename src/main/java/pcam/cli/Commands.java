@@ -92,9 +92,10 @@ public final class Commands {
 
   /** The one line for running out of heap, with both fixes; used for any thread's OutOfMemoryError. */
   static String outOfMemory(OutOfMemoryError e) {
+    long max = Runtime.getRuntime().maxMemory();
     return String.format(Locale.ROOT,
-        "out of memory (%s; Java heap limit %.1f GB): give Java more, e.g. PCAM_JAVA_OPTS=-Xmx%dg, or lower --batch-size",
-        firstLine(e.getMessage()), Runtime.getRuntime().maxMemory() / 1e9, Math.max(2, (long) Math.ceil(2 * Runtime.getRuntime().maxMemory() / 1e9)));
+        "out of memory (%s; Java heap limit %d MB): give Java more, e.g. PCAM_JAVA_OPTS=-Xmx%dg, or lower --batch-size",
+        firstLine(e.getMessage()), max >> 20, Math.max(2, (long) Math.ceil(2 * max / 1e9)));
   }
 
   /** A refused file access is named as such, whichever layer reported it. */

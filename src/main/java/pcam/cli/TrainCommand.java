@@ -84,10 +84,10 @@ public final class TrainCommand implements Runnable, UsesFiles {
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
   private String init;
 
-  @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0",
-      description = "Keep an exponential moving average of the weights (decay e.g. 0.99; TensorFlow's"
-          + " ExponentialMovingAverage with num_updates) and validate, checkpoint as best and export the averages;"
-          + " 0 = off.")
+  @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0.99",
+      description = "Keep an exponential moving average of the weights (TensorFlow's ExponentialMovingAverage with"
+          + " num_updates) and validate, checkpoint as best and export the averages; 0 = off. The default 0.99 beat"
+          + " no averaging on pcam-sample's held-out slice (README).")
   private double ema;
 
   @Override
@@ -114,6 +114,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
         config.save(runDir);
       }
       LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
+      LOG.info("augmentation {}; weight averaging {}", config.augmentation().describe(), config.ema() > 0 ? "ema " + config.ema() : "off");
       result = trainer.fit(cnn, split.train(), split.validation(), loop.resuming());
     } finally {
       LoopOptions.closeAll(listeners);

@@ -60,21 +60,33 @@ public final class StainJitter {
     return Math.log(256.0 / (p + 1));
   }
 
-  /** The inverse of {@link #opticalDensity}, before rounding and clamping. */
-  public static double intensity(double od) {
-    return 256 * Math.exp(-od) - 1;
-  }
-
-  /** Jitters {@code count} RGB pixels in place, starting at {@code offset}. */
+  /**
+   * Jitters {@code count} RGB pixels in place, starting at {@code offset}. Since the map is affine in
+   * optical density, the new intensity factors into per-channel powers:
+   * {@code 256 exp(-od'_j) = 256 exp(-bias_j) * prod_c ((p_c + 1) / 256)^map[c][j]}, so each patch
+   * needs nine 256-entry tables instead of three {@code exp} per pixel.
+   */
   public void apply(byte[] pixels, int offset, int count) {
+    double[][][] power = new double[3][3][256];
+    for (int c = 0; c < 3; c++) {
+      for (int j = 0; j < 3; j++) {
+        double exponent = map[c][j];
+        for (int p = 0; p < 256; p++) {
+          power[c][j][p] = Math.exp(-OD[p] * exponent);
+        }
+      }
+    }
+    double[] scale = new double[3];
+    for (int j = 0; j < 3; j++) {
+      scale[j] = 256 * Math.exp(-bias[j]);
+    }
     for (int i = offset, end = offset + count * 3; i < end; i += 3) {
-      double r = OD[pixels[i] & 0xff];
-      double g = OD[pixels[i + 1] & 0xff];
-      double b = OD[pixels[i + 2] & 0xff];
-      for (int c = 0; c < 3; c++) {
-        double od = r * map[0][c] + g * map[1][c] + b * map[2][c] + bias[c];
-        long v = Math.round(intensity(od));
-        pixels[i + c] = (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
+      int r = pixels[i] & 0xff;
+      int g = pixels[i + 1] & 0xff;
+      int b = pixels[i + 2] & 0xff;
+      for (int j = 0; j < 3; j++) {
+        long v = Math.round(scale[j] * power[0][j][r] * power[1][j][g] * power[2][j][b] - 1);
+        pixels[i + j] = (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
       }
     }
   }

@@ -103,25 +103,26 @@ class FailureLinesTest {
     assertOneLine(run, ExitCodes.BAD_INPUT, "cannot write x (permission denied: /data/out/x)");
   }
 
-  /** For real: a JVM with a 48 MB heap loading the 4000-patch sample (110 MB of pixels). */
+  /** For real: a JVM with a 48 MB heap asked for 4,000-patch training batches, assembled on loader threads (the pixels themselves are memory-mapped, off the heap). */
   @Test
-  void loadingTheSampleNeedsNoHeapForPixels() throws Exception {
-    // Was: -Xmx48m ran out of heap while loading (one line, no hang). With the memory-mapped pixel
-    // store the 4,000 patches (110 MB of pixels) load in 48 MB of heap: nothing to run out of.
+  void runningOutOfHeapWhileAssemblingBatchesIsOneLineAndNoHang() throws Exception {
     Path sample = SharedData.pcamSample();
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-            "data", "stats", "--data", sample.toString(), "--no-cache", "--out", tmp.toString())
+            "train", "--data", sample.toString(), "--no-cache", "--batch-size", "4000", "--epochs", "1",
+            "--out", tmp.resolve("run").toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    try {
+    String err;
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
       assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("finished instead of hanging").isTrue();
+      err = in.lines().filter(l -> l.startsWith("pcam:") || l.contains("Exception")).reduce("", (a, b) -> a + b + "\n");
     } finally {
       p.destroyForcibly();
     }
-    assertThat(p.exitValue()).isEqualTo(ExitCodes.OK);
-    assertThat(tmp.resolve("contact-sheet.png")).isNotEmptyFile();
+    assertThat(p.exitValue()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(err.lines().toList()).as(err).hasSize(1);
+    assertThat(err).startsWith("pcam: out of memory (Java heap space; Java heap limit").contains("PCAM_JAVA_OPTS");
   }
 
   @Test

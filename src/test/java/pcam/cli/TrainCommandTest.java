@@ -46,6 +46,7 @@ class TrainCommandTest {
     RunConfig config = RunConfig.load(run);
     assertThat(config.lrSchedule().kind()).isEqualTo(LearningRateSchedule.Kind.PLATEAU);
     assertThat(config.augmentation()).isEqualTo(Augmentation.DEFAULT);
+    assertThat(config.ema()).isEqualTo(0.99);
     assertThat(config.lr()).isEqualTo(1e-3);
     assertThat(config.optimizer()).isEqualTo(Optimizer.ADAM);
     assertThat(config.batchSize()).isEqualTo(16);
