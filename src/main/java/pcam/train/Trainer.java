@@ -15,6 +15,7 @@ import pcam.data.BatchLoader;
 import pcam.data.BatchOptions;
 import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
+import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.eval.RunReport;
 import pcam.model.TrainableModel;
@@ -39,7 +40,6 @@ import pcam.util.Json;
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String STATE = "state.json";
-  static final String METRICS = RunDirectory.METRICS;
   public static final double THRESHOLD = 0.5;
   private static final int PREFETCH = 4;
 
@@ -153,7 +153,7 @@ public final class Trainer {
     try (TrainLog log = TrainLog.open(dir.log())) {
       List<EpochRecord> history = List.of();
       State state = State.startOf(0);
-      ValidationMetrics best = null;
+      EvaluationMetrics best = null;
       // A run killed before its first checkpoint starts again from epoch 1 (with its saved config).
       if (resume && dir.hasCheckpoint()) {
         Path last = dir.lastCheckpoint();
@@ -162,8 +162,8 @@ public final class Trainer {
         // Rows past the checkpoint (a crash between writing history.csv and the checkpoint) are redone.
         List<EpochRecord> written = HistoryCsv.read(dir.history());
         history = written.subList(0, Math.min(written.size(), state.epoch()));
-        if (Files.exists(dir.bestCheckpoint().resolve(METRICS))) {
-          best = Json.read(dir.bestCheckpoint().resolve(METRICS), ValidationMetrics.class);
+        if (Files.exists(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE))) {
+          best = EvaluationMetrics.read(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE));
         }
         LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
       }
@@ -208,10 +208,10 @@ public final class Trainer {
               best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
           if (improved) {
             best = v.metrics(epoch + 1);
-            ValidationMetrics metrics = best;
+            EvaluationMetrics metrics = best;
             AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
               model.saveCheckpoint(tmp);
-              Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
+              Json.MAPPER.writeValue(tmp.resolve(EvaluationMetrics.FILE).toFile(), metrics);
             });
           }
         }
@@ -230,7 +230,7 @@ public final class Trainer {
         model.restoreCheckpoint(dir.bestCheckpoint());
         modelDir = dir.model();
         model.exportSavedModel(modelDir);
-        Json.write(dir.metrics(), best);
+        best.write(dir.metrics());
         // The best weights' validation scores feed the report's ROC curve and confusion matrix.
         validate(model, validation, best.epoch(), Double.NaN).predictions().write(dir.predictions());
         RunReport.write(runDir);
@@ -303,10 +303,9 @@ public final class Trainer {
     });
   }
 
-  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, long n, LabelledPredictions predictions) {
-    ValidationMetrics metrics(int epoch) {
-      return new ValidationMetrics(
-          epoch, auc, confusion.accuracy(), loss, n, confusion, THRESHOLD);
+  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, LabelledPredictions predictions) {
+    EvaluationMetrics metrics(int epoch) {
+      return EvaluationMetrics.of(epoch, auc, loss, confusion, THRESHOLD);
     }
   }
 
@@ -336,7 +335,7 @@ public final class Trainer {
           epoch, 0, 0, lr, dir);
     }
     return new Validation(
-        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at,
+        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD),
         new LabelledPredictions(validation.ids(), labels, scores));
   }
 }

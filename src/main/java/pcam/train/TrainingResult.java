@@ -12,4 +12,4 @@ import java.util.List;
  * @param modelDir the exported SavedModel, or null when interrupted
  */
 public record TrainingResult(
-    List<EpochRecord> history, ValidationMetrics best, String stopReason, boolean interrupted, Path modelDir) {}
+    List<EpochRecord> history, pcam.eval.EvaluationMetrics best, String stopReason, boolean interrupted, Path modelDir) {}

@@ -233,7 +233,7 @@ class TrainerTest {
     assertThat(dir.metrics()).doesNotExist();
     assertThat(HistoryCsv.read(dir.history())).extracting(EpochRecord::epoch).containsExactly(1);
     assertThat(Json.read(dir.lastCheckpoint().resolve(Trainer.STATE), Trainer.State.class).epoch()).isEqualTo(1);
-    assertThat(Json.read(dir.bestCheckpoint().resolve(Trainer.METRICS), ValidationMetrics.class).epoch()).isEqualTo(1);
+    assertThat(pcam.eval.EvaluationMetrics.read(dir.bestCheckpoint().resolve(RunDirectory.METRICS)).epoch()).isEqualTo(1);
     // The kept checkpoint holds finite weights.
     try (CnnModel restored = CnnModel.create(SPEC, Device.AUTO, 0)) {
       restored.restoreCheckpoint(dir.lastCheckpoint());
