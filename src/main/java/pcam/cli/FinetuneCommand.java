@@ -2,6 +2,7 @@ package pcam.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
@@ -58,7 +59,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
       description = "import-keras models: sgd | momentum | rmsprop | adam (Keras defaults). A contract SavedModel's train_step brings its own.")
-  private String optimizer;
+  private Optimizer optimizer;
 
   @Mixin private DataOptions dataOptions;
 
@@ -129,7 +130,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
   private static TrainableModel open(FinetuneConfig config, Device device) {
     Path dir = config.savedModel();
     if (KerasSpec.isImported(dir)) {
-      KerasModel model = KerasModel.forFinetuning(dir, Optimizer.fromName(config.optimizer() == null ? "adam" : config.optimizer()),
+      KerasModel model = KerasModel.forFinetuning(dir, config.optimizer() == null ? Optimizer.ADAM : Optimizer.valueOf(config.optimizer().toUpperCase(Locale.ROOT)),
           config.trainableLayers(), config.freezeUntil(), config.seed(), device.sessionConfig(config.threads()));
       LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
           model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
@@ -157,7 +158,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     FinetuneConfig config =
         new FinetuneConfig(
             savedModel.toAbsolutePath().normalize(), epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(),
-            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, Optimizer.fromName(optimizer).cliName(),
+            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, optimizer.cliName(),
             trainableLayers, freezeUntil);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;

@@ -37,7 +37,7 @@ public final class LoopOptions {
       description = "constant | step | plateau | cosine | onecycle. plateau multiplies the rate by --lr-factor after"
           + " --lr-patience epochs without a better validation AUC (Keras ReduceLROnPlateau). onecycle (PyTorch's"
           + " OneCycleLR) rises from lr/25 to --lr over --lr-warmup epochs (default 30% of the run) and falls to lr/25e4.")
-  private String lrSchedule;
+  private LearningRateSchedule.Kind lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",
       description = "step: multiply the rate by --lr-factor every N epochs.")
@@ -77,7 +77,7 @@ public final class LoopOptions {
   }
 
   LearningRateSchedule.Config schedule() {
-    return new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin, lrWarmup);
+    return new LearningRateSchedule.Config(lrSchedule, lrStepEvery, lrFactor, lrPatience, lrMin, lrWarmup);
   }
 
   /** The canonical device name for the config; bad values are rejected here, before any work. */

@@ -48,7 +48,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   @Mixin private LoopOptions loop;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn3", description = "cnn3 | cnn9")
-  private String model;
+  private Architecture model;
 
   @Option(names = "--crop", paramLabel = "N", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
   private int crop;
@@ -60,7 +60,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   private int batchSize;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "sgd | momentum | rmsprop | adam (Keras defaults).")
-  private String optimizer;
+  private Optimizer optimizer;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate. Default: 1e-3 for cnn3, 3e-4 for cnn9 (cnn9 stalls at 1e-3, as the study found).")
   private Double lr;
@@ -82,7 +82,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Option(names = "--init", paramLabel = "NAME", defaultValue = "glorot_uniform",
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
-  private String init;
+  private Initializer init;
 
   @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0.99",
       description = "Keep an exponential moving average of the weights (TensorFlow's ExponentialMovingAverage with"
@@ -133,7 +133,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   }
 
   private RunConfig buildConfig() {
-    Architecture architecture = Architecture.fromName(model);
+    Architecture architecture = model;
     Architecture.checkCrop(crop);
     DataSpec dataSpec = dataOptions.toSpec();
     if (dataSpec.valFraction() <= 0) {
@@ -143,10 +143,10 @@ public final class TrainCommand implements Runnable, UsesFiles {
     LearningRateSchedule.Config schedule = loop.schedule();
     RunConfig config =
         new RunConfig(
-            architecture, crop, epochs, batchSize, Optimizer.fromName(optimizer),
+            architecture, crop, epochs, batchSize, optimizer,
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
-            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, Initializer.fromName(init),
+            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
             augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
