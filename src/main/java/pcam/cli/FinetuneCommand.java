@@ -17,6 +17,7 @@ import pcam.model.TrainableModel;
 import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
+import pcam.train.TrainingPlan;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -88,8 +89,9 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     Device device = Device.parse(config.device());
     LOG.info(device.check());
     int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    List<TrainingListener> listeners = loop.extraListeners();
-    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
+    TrainingPlan plan = config.plan(loaderThreads);
+    List<TrainingListener> listeners = loop.listeners(plan);
+    Trainer trainer = new Trainer(plan, runDir, listeners);
     TrainingResult result;
     // The model is loaded (and its contract checked) before the data, so a wrong model fails in seconds.
     try (TrainableModel model = open(config, device)) {

@@ -14,6 +14,7 @@ import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
 import pcam.train.RunDirectory;
 import pcam.train.TrainingListener;
+import pcam.train.TrainingPlan;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -132,8 +133,9 @@ public final class LoopOptions {
   }
 
   /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
-  List<TrainingListener> extraListeners() {
-    List<TrainingListener> listeners = new ArrayList<>();
+  /** The run's outputs (early stopping, model/, metrics, report), then TensorBoard if asked for. */
+  List<TrainingListener> listeners(TrainingPlan plan) {
+    List<TrainingListener> listeners = new ArrayList<>(TrainingListener.runOutputs(plan));
     if (tensorboard != null) {
       AtomicFiles.requireCreatable(tensorboard, "--tensorboard");
       if (Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
@@ -162,7 +164,7 @@ public final class LoopOptions {
     } else {
       out.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
           runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
-      out.printf("model: %s%n", result.modelDir());
+      out.printf("model: %s%n", RunDirectory.at(runDir).model());
       out.printf("report: %s%n", RunDirectory.at(runDir).report());
     }
     out.flush();

@@ -16,6 +16,7 @@ import pcam.train.RunConfig;
 import pcam.train.RunDirectory;
 import pcam.train.Trainer;
 import pcam.train.TrainingListener;
+import pcam.train.TrainingPlan;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -104,8 +105,9 @@ public final class TrainCommand implements Runnable, UsesFiles {
     Datasets.Split split = Datasets.loadSplit(config.data());
     Trainer.requireTrainable(split.train(), split.validation());
     int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    List<TrainingListener> listeners = loop.extraListeners();
-    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
+    TrainingPlan plan = config.plan(loaderThreads);
+    List<TrainingListener> listeners = loop.listeners(plan);
+    Trainer trainer = new Trainer(plan, runDir, listeners);
     TrainingResult result;
     try (CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
         Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {

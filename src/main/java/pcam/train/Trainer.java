@@ -17,7 +17,6 @@ import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
 import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
-import pcam.eval.RunReport;
 import pcam.model.TrainableModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
@@ -25,16 +24,18 @@ import pcam.util.Json;
 
 /**
  * The training loop for any {@link TrainableModel}: epochs of shuffled, augmented batches
- * (assembled on background threads by {@link BatchLoader}), validation after each epoch, the best
- * (validation AUC) and last checkpoints, early stopping, and at the end {@code metrics.json} and
- * {@code model/} exported from the best checkpoint. Writes into a run directory:
+ * (assembled on background threads by {@link BatchLoader}), validation after each epoch, and the
+ * best (validation AUC) and last checkpoints, which are the state a resume continues from. It
+ * writes into a run directory:
  *
  * <pre>
- * history.csv  train.log  metrics.json  model/  predictions.csv (best epoch, validation)  report.html + *.png
+ * history.csv  train.log
  * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
  * checkpoints/best/  weights + metrics.json of that epoch
  * </pre>
  *
+ * Everything else is a {@link TrainingListener} the caller chooses: early stopping, model/,
+ * metrics.json, predictions.csv and report.html ({@link TrainingListener#runOutputs}), TensorBoard.
  * The run's config.json is the caller's (its knobs differ between train and finetune).
  */
 public final class Trainer {
@@ -59,9 +60,44 @@ public final class Trainer {
   }
 
   /**
+   * The run in progress, as listeners see it ({@link TrainingListener#trainingStarted}): the model,
+   * its folder, the best epoch so far, and validation scoring with the model's current weights.
+   */
+  public final class Run {
+    private final TrainableModel model;
+    private final PatchSet validation;
+    private EvaluationMetrics best;
+
+    private Run(TrainableModel model, PatchSet validation, EvaluationMetrics best) {
+      this.model = model;
+      this.validation = validation;
+      this.best = best;
+    }
+
+    public TrainableModel model() {
+      return model;
+    }
+
+    public RunDirectory dir() {
+      return dir;
+    }
+
+    /** The best epoch's validation metrics so far (null before the first epoch ends). */
+    public EvaluationMetrics best() {
+      return best;
+    }
+
+    /** The validation set scored with the model's current weights, labelled as epoch {@code epoch}. */
+    public LabelledPredictions scoreValidation(int epoch) {
+      return validate(model, validation, epoch, Double.NaN).predictions();
+    }
+  }
+
+  /**
    * @param plan how to train
    * @param runDir the run directory (created if missing)
-   * @param extraListeners called after the built-in progress bar, history.csv writer and log
+   * @param extraListeners called after the built-in progress bar, history.csv writer and log; for
+   *     a full run, {@link TrainingListener#runOutputs} (and others)
    */
   public Trainer(TrainingPlan plan, Path runDir, List<TrainingListener> extraListeners) {
     this.plan = plan;
@@ -173,14 +209,22 @@ public final class Trainer {
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(1, historyCsv);
       List<EpochRecord> records = new ArrayList<>(history);
+      Run run = new Run(model, validation, best);
+      for (TrainingListener l : all) {
+        l.trainingStarted(run);
+      }
       LOG.info("training on {}, validating on {}", train.describe(), validation.describe());
 
       String stopReason = "completed";
       boolean interrupted = false;
       try {
       for (int epoch = state.epoch(); epoch < plan.epochs(); epoch++) {
-        if (best != null && plan.earlyStopPatience() > 0 && epoch - best.epoch() >= plan.earlyStopPatience()) {
-          stopReason = "early stop: no better validation AUC for " + plan.earlyStopPatience() + " epochs";
+        String stop = null;
+        for (TrainingListener l : all) {
+          stop = stop != null ? stop : l.stopBefore(epoch + 1);
+        }
+        if (stop != null) {
+          stopReason = stop;
           break;
         }
         State done = trainEpoch(model, train, epoch, state.epoch() == epoch ? state : State.startOf(epoch), schedule, all);
@@ -208,6 +252,7 @@ public final class Trainer {
               best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
           if (improved) {
             best = v.metrics(epoch + 1);
+            run.best = best;
             EvaluationMetrics metrics = best;
             AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
               model.saveCheckpoint(tmp);
@@ -225,19 +270,7 @@ public final class Trainer {
         throw e;
       }
 
-      Path modelDir = null;
-      if (!interrupted && best != null) {
-        model.restoreCheckpoint(dir.bestCheckpoint());
-        modelDir = dir.model();
-        model.exportSavedModel(modelDir);
-        best.write(dir.metrics());
-        // The best weights' validation scores feed the report's ROC curve and confusion matrix.
-        validate(model, validation, best.epoch(), Double.NaN).predictions().write(dir.predictions());
-        RunReport.write(runDir);
-        LOG.info("best epoch {}: validation AUC {}; model exported to {}; report {}", best.epoch(),
-            String.format("%.4f", best.auc()), modelDir, dir.report());
-      }
-      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted, modelDir);
+      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted);
       for (TrainingListener l : all) {
         l.trainingEnded(result);
       }
