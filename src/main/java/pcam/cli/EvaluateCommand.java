@@ -1,6 +1,5 @@
 package pcam.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +23,6 @@ import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.ScoringModel;
-import pcam.util.AtomicFiles;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;

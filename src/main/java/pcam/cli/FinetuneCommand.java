@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
-import pcam.data.Datasets;
 import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
 import pcam.model.Device;
@@ -15,10 +14,6 @@ import pcam.model.KerasSpec;
 import pcam.model.Optimizer;
 import pcam.model.TrainableModel;
 import pcam.train.RunDirectory;
-import pcam.train.Trainer;
-import pcam.train.TrainingListener;
-import pcam.train.TrainingPlan;
-import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -86,27 +81,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
-    Device device = Device.parse(config.device());
-    LOG.info(device.check());
-    int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    TrainingPlan plan = config.plan(loaderThreads);
-    List<TrainingListener> listeners = loop.listeners(plan);
-    Trainer trainer = new Trainer(plan, runDir, listeners);
-    TrainingResult result;
-    // The model is loaded (and its contract checked) before the data, so a wrong model fails in seconds.
-    try (TrainableModel model = open(config, device)) {
-      Datasets.Split split = Datasets.loadSplit(config.data());
-      Trainer.requireTrainable(split.train(), split.validation());
-      if (!loop.resuming()) {
-        config.save(runDir);
-      }
-      try (Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
-        result = trainer.fit(model, split.train(), split.validation(), loop.resuming());
-      }
-    } finally {
-      LoopOptions.closeAll(listeners);
-    }
-    LoopOptions.printResult(spec.commandLine().getOut(), "finetune", runDir, result);
+    loop.train(spec, "finetune", runDir, config, device -> open(config, device));
   }
 
   @Override

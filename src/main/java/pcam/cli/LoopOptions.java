@@ -6,7 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.nio.file.Files;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
+import pcam.data.Datasets;
+import pcam.model.TrainableModel;
+import pcam.train.RunSpec;
+import pcam.train.Trainer;
 import pcam.model.Device;
 import pcam.util.AtomicFiles;
 import pcam.util.PathGuard;
@@ -27,6 +34,8 @@ import picocli.CommandLine.Option;
  * and TensorBoard. Each command keeps its own epochs, batch size and learning-rate defaults.
  */
 public final class LoopOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(LoopOptions.class);
+
   @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory to create.")
   Path out;
 
@@ -130,6 +139,34 @@ public final class LoopOptions {
     } catch (RuntimeException unreadable) {
       return List.of(); // a damaged config: the resume itself reports it
     }
+  }
+
+  /**
+   * The one training run, for {@code train}, {@code finetune} and (through train) each sweep cell:
+   * opens the model (before the data, so a wrong model fails in seconds), loads the split, saves
+   * a new run's config only now that both are in hand, trains with {@link #listeners} (Ctrl-C saves
+   * a checkpoint and returns) and prints the result.
+   */
+  void train(CommandSpec spec, String command, Path runDir, RunSpec config, Function<Device, TrainableModel> open) {
+    Device device = Device.parse(config.device());
+    LOG.info(device.check());
+    TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    List<TrainingListener> listeners = listeners(plan);
+    Trainer trainer = new Trainer(plan, runDir, listeners);
+    TrainingResult result;
+    try (TrainableModel model = open.apply(device)) {
+      Datasets.Split split = Datasets.loadSplit(config.data());
+      Trainer.requireTrainable(split.train(), split.validation());
+      if (!resuming()) {
+        config.save(runDir);
+      }
+      try (Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
+        result = trainer.fit(model, split.train(), split.validation(), resuming());
+      }
+    } finally {
+      closeAll(listeners);
+    }
+    printResult(spec.commandLine().getOut(), command, runDir, result);
   }
 
   /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */

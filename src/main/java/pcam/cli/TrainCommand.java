@@ -5,19 +5,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
-import pcam.data.Datasets;
 import pcam.model.Architecture;
 import pcam.model.CnnModel;
-import pcam.model.Device;
 import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
 import pcam.train.RunDirectory;
-import pcam.train.Trainer;
-import pcam.train.TrainingListener;
-import pcam.train.TrainingPlan;
-import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -100,28 +94,12 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   private void train(Path runDir) {
     RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    Device device = Device.parse(config.device());
-    LOG.info(device.check());
-    Datasets.Split split = Datasets.loadSplit(config.data());
-    Trainer.requireTrainable(split.train(), split.validation());
-    int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    TrainingPlan plan = config.plan(loaderThreads);
-    List<TrainingListener> listeners = loop.listeners(plan);
-    Trainer trainer = new Trainer(plan, runDir, listeners);
-    TrainingResult result;
-    try (CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
-        Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
-      // Only now, with the data and the model in hand, does the run directory come into being.
-      if (!loop.resuming()) {
-        config.save(runDir);
-      }
+    loop.train(spec, "train", runDir, config, device -> {
+      CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
       LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
       LOG.info("augmentation {}; weight averaging {}", config.augmentation().describe(), config.ema() > 0 ? "ema " + config.ema() : "off");
-      result = trainer.fit(cnn, split.train(), split.validation(), loop.resuming());
-    } finally {
-      LoopOptions.closeAll(listeners);
-    }
-    LoopOptions.printResult(spec.commandLine().getOut(), "train", runDir, result);
+      return cnn;
+    });
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.train.LearningRateSchedule;
+import pcam.train.RunSpec;
 import pcam.train.TrainingPlan;
 import pcam.util.Json;
 
@@ -36,7 +37,7 @@ public record FinetuneConfig(
     DataSpec data,
     String optimizer,
     Integer trainableLayers,
-    String freezeUntil) {
+    String freezeUntil) implements RunSpec {
 
   public static final String FILE = pcam.train.RunDirectory.CONFIG;
 

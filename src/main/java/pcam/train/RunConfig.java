@@ -45,7 +45,7 @@ public record RunConfig(
     String device,
     long seed,
     DataSpec data,
-    double ema) {
+    double ema) implements RunSpec {
 
   public static final String FILE = RunDirectory.CONFIG;
 

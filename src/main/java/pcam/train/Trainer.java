@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
 import pcam.data.BatchOptions;
@@ -41,7 +40,6 @@ import pcam.util.Json;
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String STATE = "state.json";
-  public static final double THRESHOLD = 0.5;
   private static final int PREFETCH = 4;
 
   private final TrainingPlan plan;
@@ -106,14 +104,6 @@ public final class Trainer {
     this.listeners.add(progress);
     this.listeners.add(new LogListener());
     this.listeners.addAll(extraListeners);
-  }
-
-  public static Path lastCheckpoint(Path runDir) {
-    return RunDirectory.at(runDir).lastCheckpoint();
-  }
-
-  public static Path bestCheckpoint(Path runDir) {
-    return RunDirectory.at(runDir).bestCheckpoint();
   }
 
   /** Asks the loop to save a checkpoint at the current step and return; safe from any thread. */
@@ -338,7 +328,7 @@ public final class Trainer {
 
   private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, LabelledPredictions predictions) {
     EvaluationMetrics metrics(int epoch) {
-      return EvaluationMetrics.of(epoch, auc, loss, confusion, THRESHOLD);
+      return EvaluationMetrics.of(epoch, auc, loss, confusion, EvaluationMetrics.DEFAULT_THRESHOLD);
     }
   }
 
@@ -368,7 +358,7 @@ public final class Trainer {
           epoch, 0, 0, lr, dir);
     }
     return new Validation(
-        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD),
+        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, EvaluationMetrics.DEFAULT_THRESHOLD),
         new LabelledPredictions(validation.ids(), labels, scores));
   }
 }

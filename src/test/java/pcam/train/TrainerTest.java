@@ -89,7 +89,7 @@ class TrainerTest {
     pcam.data.Batch all = TestPatches.batch(validation);
     float[] labels = all.labels();
     try (CnnModel last = CnnModel.create(spec, Device.AUTO, 0)) {
-      last.restoreCheckpoint(Trainer.lastCheckpoint(run));
+      last.restoreCheckpoint(RunDirectory.at(run).lastCheckpoint());
       float trainedLoss = last.evaluate(all).loss();
       last.swapAveragedWeights();
       float averagedLoss = last.evaluate(all).loss();
@@ -100,7 +100,7 @@ class TrainerTest {
     }
     try (CnnModel best = CnnModel.create(spec, Device.AUTO, 0);
         SavedModelScorer exported = SavedModelScorer.load(run.resolve("model"))) {
-      best.restoreCheckpoint(Trainer.bestCheckpoint(run));
+      best.restoreCheckpoint(RunDirectory.at(run).bestCheckpoint());
       float[] p = best.predict(all);
       assertThat(pcam.eval.BinaryMetrics.auc(p, labels)).isEqualTo(result.best().auc());
       float[] e = exported.predict(all);
