@@ -2,17 +2,9 @@ package pcam.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
-import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
-import pcam.model.Device;
-import pcam.model.KerasModel;
-import pcam.model.KerasSpec;
 import pcam.model.Optimizer;
-import pcam.model.TrainableModel;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -37,7 +29,6 @@ import picocli.CommandLine.Spec;
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
     })
 public final class FinetuneCommand implements Runnable, UsesFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(FinetuneCommand.class);
 
   @Spec private CommandSpec spec;
 
@@ -81,7 +72,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
-    loop.train(spec, "finetune", runDir, config, device -> open(config, device));
+    loop.train(spec, "finetune", runDir, config);
   }
 
   @Override
@@ -101,27 +92,6 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
   @Override
   public List<PathGuard.Role> outputs() {
     return loop.outputs();
-  }
-
-  /** An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract. */
-  private static TrainableModel open(FinetuneConfig config, Device device) {
-    Path dir = config.savedModel();
-    if (KerasSpec.isImported(dir)) {
-      KerasModel model = KerasModel.forFinetuning(dir, config.optimizer() == null ? Optimizer.ADAM : Optimizer.valueOf(config.optimizer().toUpperCase(Locale.ROOT)),
-          config.trainableLayers(), config.freezeUntil(), config.seed(), device.sessionConfig(config.threads()));
-      LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
-          model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
-          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
-      return model;
-    }
-    if (config.trainableLayers() != null || config.freezeUntil() != null) {
-      throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
-          + " a contract SavedModel's train_step fixed its trainable layers at export");
-    }
-    ContractModel model = ContractModel.load(dir, device.sessionConfig(config.threads()));
-    LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
-        model.report().variables(), String.format("%,d", model.report().parameters()));
-    return model;
   }
 
   private FinetuneConfig buildConfig() {

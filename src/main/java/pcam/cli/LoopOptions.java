@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.nio.file.Files;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.data.Datasets;
+import pcam.interop.ContractModel;
+import pcam.model.CnnModel;
+import pcam.model.KerasModel;
+import pcam.model.KerasSpec;
+import pcam.model.ModelSource;
 import pcam.model.TrainableModel;
 import pcam.train.RunSpec;
 import pcam.train.Trainer;
@@ -31,7 +35,8 @@ import picocli.CommandLine.Option;
 /**
  * The training-loop flags that {@code train} and {@code finetune} share (mix in with
  * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
- * and TensorBoard. Each command keeps its own epochs, batch size and learning-rate defaults.
+ * and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
+ * own epochs, batch size and learning-rate defaults.
  */
 public final class LoopOptions {
   private static final Logger LOG = LoggerFactory.getLogger(LoopOptions.class);
@@ -147,14 +152,14 @@ public final class LoopOptions {
    * a new run's config only now that both are in hand, trains with {@link #listeners} (Ctrl-C saves
    * a checkpoint and returns) and prints the result.
    */
-  void train(CommandSpec spec, String command, Path runDir, RunSpec config, Function<Device, TrainableModel> open) {
+  void train(CommandSpec spec, String command, Path runDir, RunSpec config) {
     Device device = Device.parse(config.device());
     LOG.info(device.check());
     TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     List<TrainingListener> listeners = listeners(plan);
     Trainer trainer = new Trainer(plan, runDir, listeners);
     TrainingResult result;
-    try (TrainableModel model = open.apply(device)) {
+    try (TrainableModel model = open(config.source(), device, config.threads())) {
       Datasets.Split split = Datasets.loadSplit(config.data());
       Trainer.requireTrainable(split.train(), split.validation());
       if (!resuming()) {
@@ -169,8 +174,35 @@ public final class LoopOptions {
     printResult(spec.commandLine().getOut(), command, runDir, result);
   }
 
-  /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
-  /** The run's outputs (early stopping, model/, metrics, report), then TensorBoard if asked for. */
+  private static TrainableModel open(ModelSource source, Device device, int threads) {
+    if (source instanceof ModelSource.Cnn cnn) {
+      CnnModel model = CnnModel.create(cnn.spec(), device, threads);
+      LOG.info("{} at crop {}: {} trainable parameters; weight averaging {}", cnn.spec().architecture().cliName(), cnn.spec().crop(),
+          String.format("%,d", model.trainableParams()), cnn.spec().emaDecay() > 0 ? "ema " + cnn.spec().emaDecay() : "off");
+      return model;
+    }
+    ModelSource.SavedModel saved = (ModelSource.SavedModel) source;
+    Path dir = saved.dir();
+    // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
+    if (KerasSpec.isImported(dir)) {
+      KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
+          device.sessionConfig(threads));
+      LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
+          model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
+          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
+      return model;
+    }
+    if (saved.trainableLayers() != null || saved.freezeUntil() != null) {
+      throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
+          + " a contract SavedModel's train_step fixed its trainable layers at export");
+    }
+    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads));
+    LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
+        model.report().variables(), String.format("%,d", model.report().parameters()));
+    return model;
+  }
+
+  /** Listeners beyond the loop's own: the run's outputs (early stopping, model/, metrics, report), then TensorBoard if asked for. Close them after training. */
   List<TrainingListener> listeners(TrainingPlan plan) {
     List<TrainingListener> listeners = new ArrayList<>(TrainingListener.runOutputs(plan));
     if (tensorboard != null) {

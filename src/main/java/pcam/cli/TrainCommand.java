@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
-import pcam.model.CnnModel;
 import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
@@ -94,12 +93,8 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   private void train(Path runDir) {
     RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    loop.train(spec, "train", runDir, config, device -> {
-      CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
-      LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
-      LOG.info("augmentation {}; weight averaging {}", config.augmentation().describe(), config.ema() > 0 ? "ema " + config.ema() : "off");
-      return cnn;
-    });
+    LOG.info("augmentation {}", config.augmentation().describe());
+    loop.train(spec, "train", runDir, config);
   }
 
   @Override

@@ -1,8 +1,11 @@
 package pcam.interop;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
+import pcam.model.ModelSource;
+import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunSpec;
 import pcam.train.TrainingPlan;
@@ -44,6 +47,12 @@ public record FinetuneConfig(
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */
   public TrainingPlan plan(int loaderThreads) {
     return new TrainingPlan(epochs, batchSize, lr, lrSchedule, augmentation, earlyStopPatience, seed, loaderThreads);
+  }
+
+  @Override
+  public ModelSource source() {
+    Optimizer o = optimizer == null ? Optimizer.ADAM : Optimizer.valueOf(optimizer.toUpperCase(Locale.ROOT));
+    return new ModelSource.SavedModel(savedModel, o, trainableLayers, freezeUntil, seed);
   }
 
   public void save(Path runDir) {
