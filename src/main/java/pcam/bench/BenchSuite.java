@@ -62,7 +62,8 @@ public final class BenchSuite {
   private BenchResults run() {
     Map<String, Object> r = new LinkedHashMap<>();
     Machine machine = Machine.current();
-    r.put("machine", Map.of("cores", machine.cores(), "cpu", machine.cpuModel(), "ram_gb", round(machine.ramGb(), 1)));
+    r.put("machine", Map.of("cores", machine.cores(), "cpu", machine.cpuModel(), "ram_gb", round(machine.ramGb(), 1),
+        "vector_flags", String.join(" ", machine.vectorFlags()), "onednn_isa_max", machine.isa()));
     Path data = settings.data() != null ? settings.data() : synthetic();
     r.put("settings", Map.of(
         "quick", settings.quick(), "data", settings.data() != null ? data.toString() : "synthetic",
@@ -85,8 +86,11 @@ public final class BenchSuite {
     int rounds = settings.quick() ? 1 : 2;
     r.put("decode_files", files.size());
     List<Path> some = files.subList(0, Math.min(files.size(), 1000));
-    r.put("decode_img_s_1_thread", round(DecodeBench.imagesPerSecond(some, 1, rounds), 0));
-    r.put("decode_img_s_1_thread_imageio", round(DecodeBench.imagesPerSecond(some, 1, rounds, PatchReader::readWithImageIO), 0));
+    DecodeBench.Comparison decode = DecodeBench.directVsImageIo(some, settings.quick() ? 1 : 7);
+    r.put("decode_img_s_1_thread", round(decode.directImgS(), 0));
+    r.put("decode_img_s_1_thread_imageio", round(decode.imageIoImgS(), 0));
+    r.put("decode_direct_vs_imageio", round(decode.medianRatio(), 2));
+    r.put("decode_imageio_reader", PatchReader.jdkTiffReader().getClass().getName());
     r.put("decode_threads", cores);
     r.put("decode_img_s_all_threads", round(DecodeBench.imagesPerSecond(files, cores, rounds), 0));
 

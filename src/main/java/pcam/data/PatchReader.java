@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -21,8 +22,11 @@ import pcam.data.BadPatchException.Problem;
 /**
  * Decodes one patch file (TIFF) into HWC uint8 RGB, checking size and mode. Kaggle's own format
  * (uncompressed single-strip RGB) takes {@link UncompressedTiff}'s direct path; everything else
- * goes through JDK ImageIO. Thread-safe: each thread keeps its own TIFF reader, because creating
- * one per file (what {@code ImageIO.read} does) costs more than decoding a 27 KB patch.
+ * goes through the JDK's own ImageIO TIFF reader, picked by name: TwelveMonkeys' reader (on the
+ * classpath for whole-slide BigTIFF) registers first and would otherwise be what
+ * {@code getImageReadersByFormatName("tiff").next()} returns. Thread-safe: each thread keeps its
+ * own TIFF reader, because creating one per file (what {@code ImageIO.read} does) costs more than
+ * decoding a 27 KB patch.
  */
 public final class PatchReader {
   public static final int SIZE = 96;
@@ -32,13 +36,29 @@ public final class PatchReader {
   private static final long MAX_FILE_BYTES = 8L << 20;
 
   private static final ThreadLocal<ImageReader> TIFF_READER =
-      ThreadLocal.withInitial(() -> ImageIO.getImageReadersByFormatName("tiff").next());
+      ThreadLocal.withInitial(PatchReader::jdkTiffReader);
 
   static {
     ImageIO.setUseCache(false);
   }
 
   private PatchReader() {}
+
+  /**
+   * A new instance of the JDK's TIFF reader ({@code com.sun.imageio.plugins.tiff}), whatever other
+   * TIFF plugins are registered and in whichever order.
+   */
+  public static ImageReader jdkTiffReader() {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
+    while (readers.hasNext()) {
+      ImageReader r = readers.next();
+      if (r.getClass().getName().startsWith("com.sun.imageio.plugins.tiff.")) {
+        return r;
+      }
+      r.dispose();
+    }
+    throw new IllegalStateException("the JDK's TIFF reader is not available");
+  }
 
   /** The decoded 96x96x3 pixels; a {@link BadPatchException} naming the file if it is not one. */
   public static byte[] read(Path file) {
