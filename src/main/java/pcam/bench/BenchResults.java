@@ -47,7 +47,8 @@ public record BenchResults(Map<String, Object> values) {
         num("loader_only_img_s") + " img/s", "CPU it takes from TensorFlow when no core is idle");
     row(md, "end-to-end predict cnn3 SavedModel (" + values.get("e2e_predict_images") + " files)",
         num("e2e_predict_img_s") + " vs " + num("e2e_predict_graph_only_img_s") + " img/s graph-only", "decode + batch + predict");
-    row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90");
+    row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90; median of paired rounds (best ÷ best: "
+        + num("e2e_predict_best_ratio") + "); model thread waiting for decode: " + num("e2e_predict_starved_fraction") + " of the time");
     if (Boolean.TRUE.equals(values.get("djl_available"))) {
       row(md, "DJL 0.36 + PyTorch 2.7.1 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params)",
           "train " + num("djl_train_img_s") + ", infer " + num("djl_infer_img_s") + " img/s",

@@ -167,11 +167,13 @@ public final class BenchSuite {
       List<String> ids = files.stream().limit(settings.quick() ? 128 : 2048).map(BenchSuite::id).toList();
       try (SavedModelScorer scorer = SavedModelScorer.load(exported, device.sessionConfig(settings.tfThreads()))) {
         Predictor.Options options = Predictor.Options.defaults(headline, Tta.NONE);
-        ScoringBenchmark.Result predict = ScoringBenchmark.run(scorer, data.resolve("train"), ids, options, settings.quick() ? 1 : 3);
+        ScoringBenchmark.Result predict = ScoringBenchmark.run(scorer, data.resolve("train"), ids, options, settings.quick() ? 1 : 5);
         r.put("e2e_predict_images", predict.images());
         r.put("e2e_predict_img_s", round(predict.endToEndImagesPerSecond(), 1));
         r.put("e2e_predict_graph_only_img_s", round(predict.graphOnlyImagesPerSecond(), 1));
         r.put("e2e_predict_ratio", round(predict.ratio(), 3));
+        r.put("e2e_predict_best_ratio", round(predict.bestRatio(), 3));
+        r.put("e2e_predict_starved_fraction", round(predict.starvedFraction(), 3));
       }
 
       LOG.info("DJL peer ...");
