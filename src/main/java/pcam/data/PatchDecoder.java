@@ -46,10 +46,16 @@ final class PatchDecoder {
    */
   /** Decodes onto the heap (small sets, and the last resort when no file can be written). */
   static Decoded decode(PatchSource source, int[] rows, boolean failFast) {
-    HeapPixels heap = new HeapPixels(new byte[rows.length][], PatchReader.BYTES);
-    List<BadPatch> bad = decode(source, rows, failFast, (i, pixels, offset) -> heap.put(i,
-        offset == 0 && pixels.length == PatchReader.BYTES ? pixels : Arrays.copyOfRange(pixels, offset, offset + PatchReader.BYTES)));
-    return new Decoded(heap, bad);
+    byte[][] arrays = new byte[rows.length][];
+    HeapPixels heap = new HeapPixels(arrays, PatchReader.BYTES);
+    try {
+      List<BadPatch> bad = decode(source, rows, failFast, (i, pixels, offset) -> heap.put(i,
+          offset == 0 && pixels.length == PatchReader.BYTES ? pixels : Arrays.copyOfRange(pixels, offset, offset + PatchReader.BYTES)));
+      return new Decoded(heap, bad);
+    } catch (OutOfMemoryError e) {
+      Arrays.fill(arrays, null); // free the heap first: reporting the failure allocates too
+      throw e;
+    }
   }
 
   /** Decodes every row into {@code sink} (row k of {@code rows} as entry k); returns the bad ones. */
