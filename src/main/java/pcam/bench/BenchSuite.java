@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import javax.imageio.ImageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.Augmentation;
@@ -90,7 +91,9 @@ public final class BenchSuite {
     r.put("decode_img_s_1_thread", round(decode.directImgS(), 0));
     r.put("decode_img_s_1_thread_imageio", round(decode.imageIoImgS(), 0));
     r.put("decode_direct_vs_imageio", round(decode.medianRatio(), 2));
-    r.put("decode_imageio_reader", PatchReader.jdkTiffReader().getClass().getName());
+    ImageReader reference = PatchReader.jdkTiffReader();
+    r.put("decode_imageio_reader", reference.getClass().getName());
+    reference.dispose();
     r.put("decode_threads", cores);
     r.put("decode_img_s_all_threads", round(DecodeBench.imagesPerSecond(files, cores, rounds), 0));
 

@@ -20,6 +20,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import pcam.data.PatchReader;
 import pcam.util.InputException;
 
 /**
@@ -218,7 +219,7 @@ public final class Slide implements AutoCloseable {
       ImageInputStream in = new FileImageInputStream(file.toFile());
       ImageReader reader = format.equals("BigTIFF")
           ? new com.twelvemonkeys.imageio.plugins.tiff.BigTIFFImageReaderSpi().createReaderInstance(null)
-          : pcam.data.PatchReader.jdkTiffReader();
+          : PatchReader.jdkTiffReader();
       reader.setInput(in, false, false); // metadata needed: resolution tags
       return new Reader(in, reader);
     } catch (IOException e) {
