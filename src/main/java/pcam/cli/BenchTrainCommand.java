@@ -36,7 +36,7 @@ public final class BenchTrainCommand implements Runnable {
   @Spec private CommandSpec spec;
 
   @Option(names = "--model", defaultValue = "cnn3", description = "cnn3 | cnn9")
-  private String model;
+  private Architecture model;
 
   @Option(names = "--batch-size", defaultValue = "64")
   private int batchSize;
@@ -63,7 +63,7 @@ public final class BenchTrainCommand implements Runnable {
     if (batchSize <= 0 || steps <= 0 || warmup < 0) {
       throw new InputException("--batch-size and --steps must be > 0 and --warmup >= 0");
     }
-    Architecture architecture = Architecture.fromName(model);
+    Architecture architecture = model;
     int workers = loaderThreads != null ? loaderThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     if (workers < 1) {
       throw new InputException("--loader-threads must be >= 1");

@@ -28,6 +28,7 @@ public final class Commands {
   }
 
   private static CommandLine configure(CommandLine cmd) {
+    cmd.setCaseInsensitiveEnumValuesAllowed(true); // enum options take their lower-case names (--model cnn9)
     cmd.setExecutionStrategy(Commands::executeWithLogging);
     cmd.setExecutionExceptionHandler(Commands::handleFailure);
     cmd.setParameterExceptionHandler(Commands::handleUsageError);

@@ -1,6 +1,5 @@
 package pcam.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +23,6 @@ import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.ScoringModel;
-import pcam.util.AtomicFiles;
 import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -129,7 +127,7 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
     BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), ModelArgument.describe(models)); // before anything is written
     EvaluationMetrics metrics = scored.metrics(threshold);
     scored.write(dir.resolve(LabelledPredictions.FILE), meta);
-    metrics.write(dir.resolve(RunReport.METRICS));
+    metrics.write(dir.resolve(EvaluationMetrics.FILE));
     Charts.roc(scored.probabilities(), scored.labels(), dir.resolve(RunReport.ROC_PNG));
     Charts.confusion(metrics.confusion(), threshold, dir.resolve(RunReport.CONFUSION_PNG));
     RunReport.write(dir);

@@ -2,21 +2,10 @@ package pcam.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
-import pcam.data.Datasets;
-import pcam.interop.ContractModel;
 import pcam.interop.FinetuneConfig;
-import pcam.model.Device;
-import pcam.model.KerasModel;
-import pcam.model.KerasSpec;
 import pcam.model.Optimizer;
-import pcam.model.TrainableModel;
 import pcam.train.RunDirectory;
-import pcam.train.Trainer;
-import pcam.train.TrainingListener;
-import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -40,7 +29,6 @@ import picocli.CommandLine.Spec;
           + " checkpoint; 'pcam finetune --resume RUNDIR' continues with the identical config."
     })
 public final class FinetuneCommand implements Runnable, UsesFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(FinetuneCommand.class);
 
   @Spec private CommandSpec spec;
 
@@ -58,7 +46,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
       description = "import-keras models: sgd | momentum | rmsprop | adam (Keras defaults). A contract SavedModel's train_step brings its own.")
-  private String optimizer;
+  private Optimizer optimizer;
 
   @Mixin private DataOptions dataOptions;
 
@@ -84,26 +72,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   private void finetune(Path runDir) {
     FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
-    Device device = Device.parse(config.device());
-    LOG.info(device.check());
-    int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    List<TrainingListener> listeners = loop.extraListeners();
-    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
-    TrainingResult result;
-    // The model is loaded (and its contract checked) before the data, so a wrong model fails in seconds.
-    try (TrainableModel model = open(config, device)) {
-      Datasets.Split split = Datasets.loadSplit(config.data());
-      Trainer.requireTrainable(split.train(), split.validation());
-      if (!loop.resuming()) {
-        config.save(runDir);
-      }
-      try (Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
-        result = trainer.fit(model, split.train(), split.validation(), loop.resuming());
-      }
-    } finally {
-      LoopOptions.closeAll(listeners);
-    }
-    LoopOptions.printResult(spec.commandLine().getOut(), "finetune", runDir, result);
+    loop.train(spec, "finetune", runDir, config);
   }
 
   @Override
@@ -125,27 +94,6 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     return loop.outputs();
   }
 
-  /** An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract. */
-  private static TrainableModel open(FinetuneConfig config, Device device) {
-    Path dir = config.savedModel();
-    if (KerasSpec.isImported(dir)) {
-      KerasModel model = KerasModel.forFinetuning(dir, Optimizer.fromName(config.optimizer() == null ? "adam" : config.optimizer()),
-          config.trainableLayers(), config.freezeUntil(), config.seed(), device.sessionConfig(config.threads()));
-      LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
-          model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
-          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
-      return model;
-    }
-    if (config.trainableLayers() != null || config.freezeUntil() != null) {
-      throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
-          + " a contract SavedModel's train_step fixed its trainable layers at export");
-    }
-    ContractModel model = ContractModel.load(dir, device.sessionConfig(config.threads()));
-    LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
-        model.report().variables(), String.format("%,d", model.report().parameters()));
-    return model;
-  }
-
   private FinetuneConfig buildConfig() {
     if (savedModel == null) {
       throw new InputException("--savedmodel DIR is required");
@@ -157,7 +105,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     FinetuneConfig config =
         new FinetuneConfig(
             savedModel.toAbsolutePath().normalize(), epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(),
-            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, Optimizer.fromName(optimizer).cliName(),
+            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, optimizer.cliName(),
             trainableLayers, freezeUntil);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;

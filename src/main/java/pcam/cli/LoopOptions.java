@@ -6,7 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
+import pcam.data.Datasets;
+import pcam.interop.ContractModel;
+import pcam.model.CnnModel;
+import pcam.model.KerasModel;
+import pcam.model.KerasSpec;
+import pcam.model.ModelSource;
+import pcam.model.TrainableModel;
+import pcam.train.RunSpec;
+import pcam.train.Trainer;
 import pcam.model.Device;
 import pcam.util.AtomicFiles;
 import pcam.util.PathGuard;
@@ -14,6 +25,7 @@ import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
 import pcam.train.RunDirectory;
 import pcam.train.TrainingListener;
+import pcam.train.TrainingPlan;
 import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,9 +35,12 @@ import picocli.CommandLine.Option;
 /**
  * The training-loop flags that {@code train} and {@code finetune} share (mix in with
  * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
- * and TensorBoard. Each command keeps its own epochs, batch size and learning-rate defaults.
+ * and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
+ * own epochs, batch size and learning-rate defaults.
  */
 public final class LoopOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(LoopOptions.class);
+
   @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory to create.")
   Path out;
 
@@ -37,7 +52,7 @@ public final class LoopOptions {
       description = "constant | step | plateau | cosine | onecycle. plateau multiplies the rate by --lr-factor after"
           + " --lr-patience epochs without a better validation AUC (Keras ReduceLROnPlateau). onecycle (PyTorch's"
           + " OneCycleLR) rises from lr/25 to --lr over --lr-warmup epochs (default 30% of the run) and falls to lr/25e4.")
-  private String lrSchedule;
+  private LearningRateSchedule.Kind lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",
       description = "step: multiply the rate by --lr-factor every N epochs.")
@@ -77,7 +92,7 @@ public final class LoopOptions {
   }
 
   LearningRateSchedule.Config schedule() {
-    return new LearningRateSchedule.Config(LearningRateSchedule.Kind.fromName(lrSchedule), lrStepEvery, lrFactor, lrPatience, lrMin, lrWarmup);
+    return new LearningRateSchedule.Config(lrSchedule, lrStepEvery, lrFactor, lrPatience, lrMin, lrWarmup);
   }
 
   /** The canonical device name for the config; bad values are rejected here, before any work. */
@@ -131,9 +146,65 @@ public final class LoopOptions {
     }
   }
 
-  /** Listeners beyond the loop's own: TensorBoard when asked for. Close them after training. */
-  List<TrainingListener> extraListeners() {
-    List<TrainingListener> listeners = new ArrayList<>();
+  /**
+   * The one training run, for {@code train}, {@code finetune} and (through train) each sweep cell:
+   * opens the model (before the data, so a wrong model fails in seconds), loads the split, saves
+   * a new run's config only now that both are in hand, trains with {@link #listeners} (Ctrl-C saves
+   * a checkpoint and returns) and prints the result.
+   */
+  void train(CommandSpec spec, String command, Path runDir, RunSpec config) {
+    Device device = Device.parse(config.device());
+    LOG.info(device.check());
+    TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    List<TrainingListener> listeners = listeners(plan);
+    Trainer trainer = new Trainer(plan, runDir, listeners);
+    TrainingResult result;
+    try (TrainableModel model = open(config.source(), device, config.threads())) {
+      Datasets.Split split = Datasets.loadSplit(config.data());
+      Trainer.requireTrainable(split.train(), split.validation());
+      if (!resuming()) {
+        config.save(runDir);
+      }
+      try (Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
+        result = trainer.fit(model, split.train(), split.validation(), resuming());
+      }
+    } finally {
+      closeAll(listeners);
+    }
+    printResult(spec.commandLine().getOut(), command, runDir, result);
+  }
+
+  private static TrainableModel open(ModelSource source, Device device, int threads) {
+    if (source instanceof ModelSource.Cnn cnn) {
+      CnnModel model = CnnModel.create(cnn.spec(), device, threads);
+      LOG.info("{} at crop {}: {} trainable parameters; weight averaging {}", cnn.spec().architecture().cliName(), cnn.spec().crop(),
+          String.format("%,d", model.trainableParams()), cnn.spec().emaDecay() > 0 ? "ema " + cnn.spec().emaDecay() : "off");
+      return model;
+    }
+    ModelSource.SavedModel saved = (ModelSource.SavedModel) source;
+    Path dir = saved.dir();
+    // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
+    if (KerasSpec.isImported(dir)) {
+      KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
+          device.sessionConfig(threads));
+      LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
+          model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
+          model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
+      return model;
+    }
+    if (saved.trainableLayers() != null || saved.freezeUntil() != null) {
+      throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
+          + " a contract SavedModel's train_step fixed its trainable layers at export");
+    }
+    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads));
+    LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
+        model.report().variables(), String.format("%,d", model.report().parameters()));
+    return model;
+  }
+
+  /** Listeners beyond the loop's own: the run's outputs (early stopping, model/, metrics, report), then TensorBoard if asked for. Close them after training. */
+  List<TrainingListener> listeners(TrainingPlan plan) {
+    List<TrainingListener> listeners = new ArrayList<>(TrainingListener.runOutputs(plan));
     if (tensorboard != null) {
       AtomicFiles.requireCreatable(tensorboard, "--tensorboard");
       if (Files.exists(tensorboard) && !Files.isDirectory(tensorboard)) {
@@ -162,7 +233,7 @@ public final class LoopOptions {
     } else {
       out.printf(Locale.ROOT, "%s: best epoch %d of %d, validation AUC %.4f, accuracy %.4f (%s)%n",
           runDir, result.best().epoch(), result.history().size(), result.best().auc(), result.best().accuracy(), result.stopReason());
-      out.printf("model: %s%n", result.modelDir());
+      out.printf("model: %s%n", RunDirectory.at(runDir).model());
       out.printf("report: %s%n", RunDirectory.at(runDir).report());
     }
     out.flush();

@@ -10,8 +10,7 @@ import picocli.CommandLine.Option;
 public final class ScoringOptions {
   @Mixin ModelChoiceOptions model;
 
-  @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none", converter = TtaConverter.class,
-      completionCandidates = TtaConverter.class,
+  @Option(names = "--tta", paramLabel = "MODE", defaultValue = "none", 
       description = "Test-time augmentation, probabilities averaged: none, flip (4 flips) or d8 (8 dihedral"
           + " transforms). Costs 1, 4 or 8 forward passes.")
   Tta tta;
@@ -19,20 +18,22 @@ public final class ScoringOptions {
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Patches per forward pass.")
   int batchSize;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Image decoding threads (default: one per core).")
-  private Integer threads;
+  // --threads means TensorFlow threads on every command that has it (train, finetune, bench); these are ours.
+  @Option(names = "--loader-threads", paramLabel = "N",
+      description = "Threads decoding and assembling batches while the model scores (default: one per core).")
+  private Integer loaderThreads;
 
   Predictor.Options toOptions() {
     if (batchSize <= 0) {
       throw new InputException("--batch-size must be positive, got " + batchSize);
     }
     Predictor.Options defaults = Predictor.Options.defaults(batchSize, tta);
-    if (threads == null) {
+    if (loaderThreads == null) {
       return defaults;
     }
-    if (threads <= 0) {
-      throw new InputException("--threads must be positive, got " + threads);
+    if (loaderThreads <= 0) {
+      throw new InputException("--loader-threads must be positive, got " + loaderThreads);
     }
-    return new Predictor.Options(batchSize, tta, threads, 2 * threads, false);
+    return new Predictor.Options(batchSize, tta, loaderThreads, 2 * loaderThreads, false);
   }
 }

@@ -16,7 +16,7 @@ public final class SummaryCommand implements Runnable {
   @Spec private CommandSpec spec;
 
   @Option(names = "--model", defaultValue = "cnn3", description = "cnn3 | cnn9")
-  private String model;
+  private Architecture model;
 
   @Option(names = "--crop", defaultValue = "96", description = "Centre crop: 96, 84, 72, 60, 48 or 32 (cnn9 needs >= 60).")
   private int crop;
@@ -27,7 +27,7 @@ public final class SummaryCommand implements Runnable {
 
   @Override
   public void run() {
-    Architecture architecture = Architecture.fromName(model);
+    Architecture architecture = model;
     spec.commandLine().getOut().print(
         ModelSummary.render(architecture, crop, dropout, architecture.defaultConvDropout(), architecture.defaultDenseDropout()));
     spec.commandLine().getOut().flush();

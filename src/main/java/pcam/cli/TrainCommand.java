@@ -5,18 +5,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
-import pcam.data.Datasets;
 import pcam.model.Architecture;
-import pcam.model.CnnModel;
-import pcam.model.Device;
 import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
 import pcam.train.RunDirectory;
-import pcam.train.Trainer;
-import pcam.train.TrainingListener;
-import pcam.train.TrainingResult;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -48,7 +42,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   @Mixin private LoopOptions loop;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn3", description = "cnn3 | cnn9")
-  private String model;
+  private Architecture model;
 
   @Option(names = "--crop", paramLabel = "N", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
   private int crop;
@@ -60,7 +54,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   private int batchSize;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "sgd | momentum | rmsprop | adam (Keras defaults).")
-  private String optimizer;
+  private Optimizer optimizer;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate. Default: 1e-3 for cnn3, 3e-4 for cnn9 (cnn9 stalls at 1e-3, as the study found).")
   private Double lr;
@@ -82,7 +76,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Option(names = "--init", paramLabel = "NAME", defaultValue = "glorot_uniform",
       description = "glorot_uniform | glorot_normal | lecun_normal | lecun_uniform | he_normal | he_uniform")
-  private String init;
+  private Initializer init;
 
   @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0.99",
       description = "Keep an exponential moving average of the weights (TensorFlow's ExponentialMovingAverage with"
@@ -99,27 +93,8 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   private void train(Path runDir) {
     RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    Device device = Device.parse(config.device());
-    LOG.info(device.check());
-    Datasets.Split split = Datasets.loadSplit(config.data());
-    Trainer.requireTrainable(split.train(), split.validation());
-    int loaderThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    List<TrainingListener> listeners = loop.extraListeners();
-    Trainer trainer = new Trainer(config.plan(loaderThreads), runDir, listeners);
-    TrainingResult result;
-    try (CnnModel cnn = CnnModel.create(config.modelSpec(), device, config.threads());
-        Trainer.ShutdownHook hook = trainer.stopOnShutdown()) {
-      // Only now, with the data and the model in hand, does the run directory come into being.
-      if (!loop.resuming()) {
-        config.save(runDir);
-      }
-      LOG.info("{} at crop {}: {} trainable parameters", config.model().cliName(), config.crop(), String.format("%,d", cnn.trainableParams()));
-      LOG.info("augmentation {}; weight averaging {}", config.augmentation().describe(), config.ema() > 0 ? "ema " + config.ema() : "off");
-      result = trainer.fit(cnn, split.train(), split.validation(), loop.resuming());
-    } finally {
-      LoopOptions.closeAll(listeners);
-    }
-    LoopOptions.printResult(spec.commandLine().getOut(), "train", runDir, result);
+    LOG.info("augmentation {}", config.augmentation().describe());
+    loop.train(spec, "train", runDir, config);
   }
 
   @Override
@@ -133,7 +108,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
   }
 
   private RunConfig buildConfig() {
-    Architecture architecture = Architecture.fromName(model);
+    Architecture architecture = model;
     Architecture.checkCrop(crop);
     DataSpec dataSpec = dataOptions.toSpec();
     if (dataSpec.valFraction() <= 0) {
@@ -143,10 +118,10 @@ public final class TrainCommand implements Runnable, UsesFiles {
     LearningRateSchedule.Config schedule = loop.schedule();
     RunConfig config =
         new RunConfig(
-            architecture, crop, epochs, batchSize, Optimizer.fromName(optimizer),
+            architecture, crop, epochs, batchSize, optimizer,
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
-            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, Initializer.fromName(init),
+            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
             augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);

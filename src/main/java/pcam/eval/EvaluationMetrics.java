@@ -1,32 +1,35 @@
 package pcam.eval;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import pcam.util.Json;
 
 /**
- * What {@code metrics.json} holds, for {@code evaluate} and for the training loop alike, so that
- * scripts and tests read one set of key names: {@code auc}, {@code accuracy}, {@code loss},
- * {@code n}, {@code confusion} {tn,fp,fn,tp} and {@code threshold}.
+ * What {@code metrics.json} holds, for {@code evaluate}, the training loop (the run's and the best
+ * checkpoint's) and the sweep alike; the one type that reads and writes it, so scripts and tests
+ * read one set of key names: {@code epoch} (training runs only), {@code auc}, {@code accuracy},
+ * {@code loss}, {@code n}, {@code confusion} {tn,fp,fn,tp} and {@code threshold}.
  *
+ * @param epoch the best epoch (counted from 1) of a training run; null (and not written) for evaluate
  * @param loss mean binary cross-entropy of the probabilities (Keras clipping)
  * @param accuracy and {@code confusion} at {@code threshold} (predict 1 when probability >= it)
  */
-@JsonIgnoreProperties(ignoreUnknown = true) // a training run's metrics.json adds "epoch"
 public record EvaluationMetrics(
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer epoch,
     double auc, double accuracy, double loss, long n, BinaryMetrics.Confusion confusion, double threshold) {
 
+  public static final String FILE = "metrics.json";
   public static final double DEFAULT_THRESHOLD = 0.5;
 
   public static EvaluationMetrics of(float[] probabilities, float[] labels, double threshold) {
-    BinaryMetrics.Confusion confusion = BinaryMetrics.confusion(probabilities, labels, threshold);
-    return new EvaluationMetrics(
-        BinaryMetrics.auc(probabilities, labels),
-        confusion.accuracy(),
-        BinaryMetrics.logLoss(probabilities, labels),
-        probabilities.length,
-        confusion,
-        threshold);
+    return of(null, BinaryMetrics.auc(probabilities, labels), BinaryMetrics.logLoss(probabilities, labels),
+        BinaryMetrics.confusion(probabilities, labels, threshold), threshold);
+  }
+
+  /** From an AUC, a loss and the confusion at {@code threshold}; accuracy and n follow from the confusion. */
+  public static EvaluationMetrics of(Integer epoch, double auc, double loss, BinaryMetrics.Confusion confusion, double threshold) {
+    return new EvaluationMetrics(epoch, auc, confusion.accuracy(), loss,
+        confusion.tn() + confusion.fp() + confusion.fn() + confusion.tp(), confusion, threshold);
   }
 
   /** Atomically, pretty-printed. */

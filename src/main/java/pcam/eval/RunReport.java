@@ -22,7 +22,6 @@ public final class RunReport {
   public static final String FILE = "report.html";
   /** The run's config and final metrics (the names every run directory and evaluate folder use). */
   public static final String CONFIG = "config.json";
-  public static final String METRICS = "metrics.json";
   public static final String ROC_PNG = "roc.png";
   public static final String CONFUSION_PNG = "confusion.png";
 
@@ -34,18 +33,18 @@ public final class RunReport {
       throw new InputException(dir + ": not a run directory");
     }
     Path config = dir.resolve(CONFIG);
-    Path metricsFile = dir.resolve(METRICS);
+    Path metricsFile = dir.resolve(EvaluationMetrics.FILE);
     Path historyFile = dir.resolve(History.FILE);
     Path predictionsFile = dir.resolve(LabelledPredictions.FILE);
     if (!Files.exists(config) && !Files.exists(metricsFile) && !Files.exists(historyFile) && !Files.exists(predictionsFile)) {
       throw new InputException(dir + ": nothing to report (no config.json, metrics.json, history.csv or predictions.csv)");
     }
-    JsonNode metrics = Files.exists(metricsFile) ? readJson(metricsFile) : null;
+    EvaluationMetrics metrics = Files.exists(metricsFile) ? EvaluationMetrics.read(metricsFile) : null;
 
     List<Path> curves = Files.exists(historyFile) ? Charts.trainingCurves(History.read(historyFile), dir) : List.of();
     if (Files.exists(predictionsFile)) {
       LabelledPredictions p = LabelledPredictions.read(predictionsFile);
-      double threshold = metrics != null && metrics.has("threshold") ? metrics.get("threshold").asDouble() : EvaluationMetrics.DEFAULT_THRESHOLD;
+      double threshold = metrics != null ? metrics.threshold() : EvaluationMetrics.DEFAULT_THRESHOLD;
       Charts.roc(p.probabilities(), p.labels(), dir.resolve(ROC_PNG));
       Charts.confusion(BinaryMetrics.confusion(p.probabilities(), p.labels(), threshold), threshold, dir.resolve(CONFUSION_PNG));
     }
@@ -59,7 +58,7 @@ public final class RunReport {
         .append("</head><body>\n<h1>").append(escape(title)).append("</h1>\n");
     if (metrics != null) {
       html.append("<h2>Metrics</h2>\n<table>\n");
-      appendRows(html, "", metrics);
+      appendRows(html, "", Json.MAPPER.valueToTree(metrics));
       html.append("</table>\n");
     }
     if (!curves.isEmpty()) {

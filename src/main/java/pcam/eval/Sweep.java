@@ -66,11 +66,11 @@ public final class Sweep {
   }
 
   private static Row row(SweepGrid.Cell cell, Path runDir, boolean skipped) {
-    JsonNode metrics = readJson(RunDirectory.at(runDir).metrics());
+    EvaluationMetrics metrics = EvaluationMetrics.read(RunDirectory.at(runDir).metrics());
     Path historyFile = RunDirectory.at(runDir).history();
     int epochs = Files.exists(historyFile) ? History.read(historyFile).epochs() : 0;
-    return new Row(cell, runDir, metrics.path("auc").asDouble(Double.NaN), metrics.path("accuracy").asDouble(Double.NaN),
-        metrics.path("epoch").asInt(0), epochs, previousSeconds(runDir), skipped);
+    return new Row(cell, runDir, metrics.auc(), metrics.accuracy(),
+        metrics.epoch() == null ? 0 : metrics.epoch(), epochs, previousSeconds(runDir), skipped);
   }
 
   private static double previousSeconds(Path runDir) {

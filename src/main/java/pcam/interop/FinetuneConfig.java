@@ -1,9 +1,13 @@
 package pcam.interop;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
+import pcam.model.ModelSource;
+import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
+import pcam.train.RunSpec;
 import pcam.train.TrainingPlan;
 import pcam.util.Json;
 
@@ -36,13 +40,19 @@ public record FinetuneConfig(
     DataSpec data,
     String optimizer,
     Integer trainableLayers,
-    String freezeUntil) {
+    String freezeUntil) implements RunSpec {
 
   public static final String FILE = pcam.train.RunDirectory.CONFIG;
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */
   public TrainingPlan plan(int loaderThreads) {
     return new TrainingPlan(epochs, batchSize, lr, lrSchedule, augmentation, earlyStopPatience, seed, loaderThreads);
+  }
+
+  @Override
+  public ModelSource source() {
+    Optimizer o = optimizer == null ? Optimizer.ADAM : Optimizer.valueOf(optimizer.toUpperCase(Locale.ROOT));
+    return new ModelSource.SavedModel(savedModel, o, trainableLayers, freezeUntil, seed);
   }
 
   public void save(Path runDir) {

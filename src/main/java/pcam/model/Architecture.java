@@ -34,15 +34,6 @@ public enum Architecture {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public static Architecture fromName(String name) {
-    for (Architecture a : values()) {
-      if (a.cliName().equalsIgnoreCase(name)) {
-        return a;
-      }
-    }
-    throw new InputException("unknown model '" + name + "' (choose from cnn3, cnn9)");
-  }
-
   /** Dropout rate after each conv block when the study's dropout is on. */
   public double defaultConvDropout() {
     return defaultConvDropout;

@@ -1,12 +1,10 @@
 package pcam.model;
 
-import java.util.Arrays;
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import pcam.util.InputException;
 
 /**
  * Keras-exact variance-scaling initializers, written here because the framework's are broken in
@@ -39,19 +37,6 @@ public enum Initializer {
   /** The Keras name, e.g. {@code lecun_normal}. */
   public String kerasName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Initializer fromName(String name) {
-    for (Initializer i : values()) {
-      if (i.kerasName().equalsIgnoreCase(name)) {
-        return i;
-      }
-    }
-    throw new InputException("unknown initializer '" + name + "' (choose from " + Arrays.toString(names()) + ")");
-  }
-
-  public static String[] names() {
-    return Arrays.stream(values()).map(Initializer::kerasName).toArray(String[]::new);
   }
 
   /** Keras fans: [fan_in, fan_out] with the receptive field = product of dims[:-2]. */

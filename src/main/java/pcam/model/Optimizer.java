@@ -1,7 +1,6 @@
 package pcam.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Operand;
@@ -9,7 +8,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import pcam.util.InputException;
 
 /**
  * Keras-equivalent optimizers on the raw TF training ops, with the learning rate an operand (a
@@ -35,19 +33,6 @@ public enum Optimizer {
 
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Optimizer fromName(String name) {
-    for (Optimizer o : values()) {
-      if (o.cliName().equalsIgnoreCase(name)) {
-        return o;
-      }
-    }
-    throw new InputException("unknown optimizer '" + name + "' (choose from " + Arrays.toString(names()) + ")");
-  }
-
-  public static String[] names() {
-    return Arrays.stream(values()).map(Optimizer::cliName).toArray(String[]::new);
   }
 
   /**

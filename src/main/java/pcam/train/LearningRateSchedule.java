@@ -1,6 +1,5 @@
 package pcam.train;
 
-import java.util.Locale;
 import pcam.util.InputException;
 
 /**
@@ -17,15 +16,7 @@ public interface LearningRateSchedule {
   default void epochEnded(EpochRecord record) {}
 
   enum Kind {
-    CONSTANT, STEP, PLATEAU, COSINE, ONECYCLE;
-
-    public static Kind fromName(String name) {
-      try {
-        return valueOf(name.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new InputException("unknown lr schedule '" + name + "' (choose from constant, step, plateau, cosine, onecycle)");
-      }
-    }
+    CONSTANT, STEP, PLATEAU, COSINE, ONECYCLE
   }
 
   /**

@@ -6,6 +6,7 @@ import pcam.data.DataSpec;
 import pcam.model.Architecture;
 import pcam.model.Initializer;
 import pcam.model.ModelSpec;
+import pcam.model.ModelSource;
 import pcam.model.Optimizer;
 import pcam.util.Json;
 
@@ -45,12 +46,17 @@ public record RunConfig(
     String device,
     long seed,
     DataSpec data,
-    double ema) {
+    double ema) implements RunSpec {
 
   public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
     return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema);
+  }
+
+  @Override
+  public ModelSource source() {
+    return new ModelSource.Cnn(modelSpec());
   }
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */

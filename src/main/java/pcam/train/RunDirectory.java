@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import pcam.eval.EvaluationMetrics;
 import pcam.eval.History;
 import pcam.eval.LabelledPredictions;
 import pcam.eval.RunReport;
@@ -39,7 +40,7 @@ public final class RunDirectory {
   public static final String CONFIG = RunReport.CONFIG;
   public static final String HISTORY = History.FILE;
   public static final String LOG = "train.log";
-  public static final String METRICS = RunReport.METRICS;
+  public static final String METRICS = EvaluationMetrics.FILE;
   public static final String PREDICTIONS = LabelledPredictions.FILE;
   public static final String MODEL = "model";
   public static final String CHECKPOINTS = "checkpoints";

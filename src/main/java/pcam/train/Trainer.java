@@ -9,14 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
 import pcam.data.BatchOptions;
 import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
+import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
-import pcam.eval.RunReport;
 import pcam.model.TrainableModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
@@ -24,23 +23,23 @@ import pcam.util.Json;
 
 /**
  * The training loop for any {@link TrainableModel}: epochs of shuffled, augmented batches
- * (assembled on background threads by {@link BatchLoader}), validation after each epoch, the best
- * (validation AUC) and last checkpoints, early stopping, and at the end {@code metrics.json} and
- * {@code model/} exported from the best checkpoint. Writes into a run directory:
+ * (assembled on background threads by {@link BatchLoader}), validation after each epoch, and the
+ * best (validation AUC) and last checkpoints, which are the state a resume continues from. It
+ * writes into a run directory:
  *
  * <pre>
- * history.csv  train.log  metrics.json  model/  predictions.csv (best epoch, validation)  report.html + *.png
+ * history.csv  train.log
  * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
  * checkpoints/best/  weights + metrics.json of that epoch
  * </pre>
  *
+ * Everything else is a {@link TrainingListener} the caller chooses: early stopping, model/,
+ * metrics.json, predictions.csv and report.html ({@link TrainingListener#runOutputs}), TensorBoard.
  * The run's config.json is the caller's (its knobs differ between train and finetune).
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   static final String STATE = "state.json";
-  static final String METRICS = RunDirectory.METRICS;
-  public static final double THRESHOLD = 0.5;
   private static final int PREFETCH = 4;
 
   private final TrainingPlan plan;
@@ -59,9 +58,44 @@ public final class Trainer {
   }
 
   /**
+   * The run in progress, as listeners see it ({@link TrainingListener#trainingStarted}): the model,
+   * its folder, the best epoch so far, and validation scoring with the model's current weights.
+   */
+  public final class Run {
+    private final TrainableModel model;
+    private final PatchSet validation;
+    private EvaluationMetrics best;
+
+    private Run(TrainableModel model, PatchSet validation, EvaluationMetrics best) {
+      this.model = model;
+      this.validation = validation;
+      this.best = best;
+    }
+
+    public TrainableModel model() {
+      return model;
+    }
+
+    public RunDirectory dir() {
+      return dir;
+    }
+
+    /** The best epoch's validation metrics so far (null before the first epoch ends). */
+    public EvaluationMetrics best() {
+      return best;
+    }
+
+    /** The validation set scored with the model's current weights, labelled as epoch {@code epoch}. */
+    public LabelledPredictions scoreValidation(int epoch) {
+      return validate(model, validation, epoch, Double.NaN).predictions();
+    }
+  }
+
+  /**
    * @param plan how to train
    * @param runDir the run directory (created if missing)
-   * @param extraListeners called after the built-in progress bar, history.csv writer and log
+   * @param extraListeners called after the built-in progress bar, history.csv writer and log; for
+   *     a full run, {@link TrainingListener#runOutputs} (and others)
    */
   public Trainer(TrainingPlan plan, Path runDir, List<TrainingListener> extraListeners) {
     this.plan = plan;
@@ -70,14 +104,6 @@ public final class Trainer {
     this.listeners.add(progress);
     this.listeners.add(new LogListener());
     this.listeners.addAll(extraListeners);
-  }
-
-  public static Path lastCheckpoint(Path runDir) {
-    return RunDirectory.at(runDir).lastCheckpoint();
-  }
-
-  public static Path bestCheckpoint(Path runDir) {
-    return RunDirectory.at(runDir).bestCheckpoint();
   }
 
   /** Asks the loop to save a checkpoint at the current step and return; safe from any thread. */
@@ -153,7 +179,7 @@ public final class Trainer {
     try (TrainLog log = TrainLog.open(dir.log())) {
       List<EpochRecord> history = List.of();
       State state = State.startOf(0);
-      ValidationMetrics best = null;
+      EvaluationMetrics best = null;
       // A run killed before its first checkpoint starts again from epoch 1 (with its saved config).
       if (resume && dir.hasCheckpoint()) {
         Path last = dir.lastCheckpoint();
@@ -162,8 +188,8 @@ public final class Trainer {
         // Rows past the checkpoint (a crash between writing history.csv and the checkpoint) are redone.
         List<EpochRecord> written = HistoryCsv.read(dir.history());
         history = written.subList(0, Math.min(written.size(), state.epoch()));
-        if (Files.exists(dir.bestCheckpoint().resolve(METRICS))) {
-          best = Json.read(dir.bestCheckpoint().resolve(METRICS), ValidationMetrics.class);
+        if (Files.exists(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE))) {
+          best = EvaluationMetrics.read(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE));
         }
         LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
       }
@@ -173,14 +199,22 @@ public final class Trainer {
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(1, historyCsv);
       List<EpochRecord> records = new ArrayList<>(history);
+      Run run = new Run(model, validation, best);
+      for (TrainingListener l : all) {
+        l.trainingStarted(run);
+      }
       LOG.info("training on {}, validating on {}", train.describe(), validation.describe());
 
       String stopReason = "completed";
       boolean interrupted = false;
       try {
       for (int epoch = state.epoch(); epoch < plan.epochs(); epoch++) {
-        if (best != null && plan.earlyStopPatience() > 0 && epoch - best.epoch() >= plan.earlyStopPatience()) {
-          stopReason = "early stop: no better validation AUC for " + plan.earlyStopPatience() + " epochs";
+        String stop = null;
+        for (TrainingListener l : all) {
+          stop = stop != null ? stop : l.stopBefore(epoch + 1);
+        }
+        if (stop != null) {
+          stopReason = stop;
           break;
         }
         State done = trainEpoch(model, train, epoch, state.epoch() == epoch ? state : State.startOf(epoch), schedule, all);
@@ -208,10 +242,11 @@ public final class Trainer {
               best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
           if (improved) {
             best = v.metrics(epoch + 1);
-            ValidationMetrics metrics = best;
+            run.best = best;
+            EvaluationMetrics metrics = best;
             AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
               model.saveCheckpoint(tmp);
-              Json.MAPPER.writeValue(tmp.resolve(METRICS).toFile(), metrics);
+              Json.MAPPER.writeValue(tmp.resolve(EvaluationMetrics.FILE).toFile(), metrics);
             });
           }
         }
@@ -225,19 +260,7 @@ public final class Trainer {
         throw e;
       }
 
-      Path modelDir = null;
-      if (!interrupted && best != null) {
-        model.restoreCheckpoint(dir.bestCheckpoint());
-        modelDir = dir.model();
-        model.exportSavedModel(modelDir);
-        Json.write(dir.metrics(), best);
-        // The best weights' validation scores feed the report's ROC curve and confusion matrix.
-        validate(model, validation, best.epoch(), Double.NaN).predictions().write(dir.predictions());
-        RunReport.write(runDir);
-        LOG.info("best epoch {}: validation AUC {}; model exported to {}; report {}", best.epoch(),
-            String.format("%.4f", best.auc()), modelDir, dir.report());
-      }
-      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted, modelDir);
+      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted);
       for (TrainingListener l : all) {
         l.trainingEnded(result);
       }
@@ -303,10 +326,9 @@ public final class Trainer {
     });
   }
 
-  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, long n, LabelledPredictions predictions) {
-    ValidationMetrics metrics(int epoch) {
-      return new ValidationMetrics(
-          epoch, auc, confusion.accuracy(), loss, n, confusion, THRESHOLD);
+  private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, LabelledPredictions predictions) {
+    EvaluationMetrics metrics(int epoch) {
+      return EvaluationMetrics.of(epoch, auc, loss, confusion, EvaluationMetrics.DEFAULT_THRESHOLD);
     }
   }
 
@@ -336,7 +358,7 @@ public final class Trainer {
           epoch, 0, 0, lr, dir);
     }
     return new Validation(
-        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, THRESHOLD), at,
+        lossSum / at, BinaryMetrics.auc(scores, labels), BinaryMetrics.confusion(scores, labels, EvaluationMetrics.DEFAULT_THRESHOLD),
         new LabelledPredictions(validation.ids(), labels, scores));
   }
 }

@@ -1,9 +1,23 @@
 package pcam.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import pcam.model.TrainableModel;
 
-/** Hooks the loop calls, so progress, history and logging stay out of it. Epochs count from 1. */
+/**
+ * Hooks the loop calls, DJL-style, so that everything but the loop itself (progress, history,
+ * logging, early stopping, the exported model, metrics and the report) is a listener the caller
+ * chooses. Epochs count from 1.
+ */
 public interface TrainingListener {
+  /** Once, before the first (or resumed) epoch: the run as listeners may use it. */
+  default void trainingStarted(Trainer.Run run) {}
+
+  /** Asked before each epoch: why the run should end before {@code epoch}, or null to go on. */
+  default String stopBefore(int epoch) {
+    return null;
+  }
+
   default void epochStarted(int epoch, int epochs, int steps, int images) {}
 
   default void batchEnded(int epoch, int step, int images, TrainableModel.StepResult result, double runningLoss) {}
@@ -11,4 +25,20 @@ public interface TrainingListener {
   default void epochEnded(EpochRecord record, boolean best) {}
 
   default void trainingEnded(TrainingResult result) {}
+
+  /**
+   * What {@code train}, {@code finetune} and each sweep cell leave in the run directory besides the
+   * loop's own files: early stopping after {@code plan.earlyStopPatience()} epochs (when > 0), then
+   * model/, metrics.json and predictions.csv of the best epoch ({@link ExportListener}) and
+   * report.html ({@link ReportListener}), in that order.
+   */
+  static List<TrainingListener> runOutputs(TrainingPlan plan) {
+    List<TrainingListener> listeners = new ArrayList<>();
+    if (plan.earlyStopPatience() > 0) {
+      listeners.add(new EarlyStopping(plan.earlyStopPatience()));
+    }
+    listeners.add(new ExportListener());
+    listeners.add(new ReportListener());
+    return listeners;
+  }
 }

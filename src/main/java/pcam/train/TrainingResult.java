@@ -1,6 +1,5 @@
 package pcam.train;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -9,7 +8,6 @@ import java.util.List;
  * @param history every epoch so far, including those of earlier runs when resumed
  * @param best the best epoch's validation metrics (null if no epoch finished)
  * @param stopReason why the loop ended: "completed", "early stop ...", or "interrupted"
- * @param modelDir the exported SavedModel, or null when interrupted
  */
 public record TrainingResult(
-    List<EpochRecord> history, ValidationMetrics best, String stopReason, boolean interrupted, Path modelDir) {}
+    List<EpochRecord> history, pcam.eval.EvaluationMetrics best, String stopReason, boolean interrupted) {}

@@ -10,7 +10,7 @@ class BenchSoakCommandTest {
   @Test
   void samplesRssEveryNImagesAndReportsGrowthAfterWarmup() {
     CliRun run = CliRun.run("bench", "soak", "--patches", "200", "--distinct", "24", "--every", "64", "--warmup", "64",
-        "--batch-size", "32", "--threads", "1");
+        "--batch-size", "32", "--loader-threads", "1");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = run.out().lines().toList();

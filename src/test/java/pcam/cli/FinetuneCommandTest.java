@@ -22,7 +22,6 @@ import pcam.interop.FinetuneConfig;
 import pcam.interop.SavedModelInspector;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
-import pcam.train.Trainer;
 import pcam.util.Json;
 
 @pcam.Slow
@@ -78,7 +77,7 @@ class FinetuneCommandTest {
     float[] scores;
     try (SavedModelScorer scorer = SavedModelScorer.load(model)) {
       try (ContractModel bestCheckpoint = ContractModel.load(fixture)) {
-        bestCheckpoint.restoreCheckpoint(Trainer.bestCheckpoint(runDir));
+        bestCheckpoint.restoreCheckpoint(pcam.train.RunDirectory.at(runDir).bestCheckpoint());
         scores = score(bestCheckpoint, validation);
       }
       float[] exported = score(new ResizingScorer(scorer), validation);

@@ -105,6 +105,6 @@ class PredictCommandTest {
     CliRun badTta = CliRun.run("predict", "--model", m, "--images", images.toString(), "--out", out.toString(), "--tta", "d4");
     // Usage errors' exit code is decided by Commands' exception mapper, not by this command.
     assertThat(badTta.exitCode()).isNotZero();
-    assertThat(badTta.err()).contains("'d4' is not one of none, flip, d8");
+    assertThat(badTta.err()).contains("'--tta'", "expected one of [NONE, FLIP, D8] (case-insensitive) but was 'd4'");
   }
 }

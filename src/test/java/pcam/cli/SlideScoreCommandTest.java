@@ -60,7 +60,7 @@ class SlideScoreCommandTest {
         new TrainingPlan(2, 32, 1e-3, LearningRateSchedule.Config.CONSTANT, new Augmentation(true, true, 0), 0, 42, 1);
     cnn3 = shared.resolve("cnn3");
     try (CnnModel model = CnnModel.create(ModelSpec.defaults(Architecture.CNN3, 42), Device.AUTO, 0)) {
-      new Trainer(plan, cnn3, List.of()).fit(model, train, validation, false);
+      new Trainer(plan, cnn3, pcam.train.TrainingListener.runOutputs(plan)).fit(model, train, validation, false);
       model.exportSavedModel(cnn3.resolve("model"));
     }
     mean = TinySavedModels.meanIntensity(shared.resolve("mean"), 96);

@@ -34,7 +34,7 @@ class CnnGraphTest {
   @CsvSource({"cnn3, 96", "cnn9, 60"})
   void aTrainingStepFollowsTheGradientOfThePlainLayerOrder(String arch, int crop) {
     ModelSpec spec =
-        new ModelSpec(Architecture.fromName(arch), crop, false, 0, 0, 0, 1e-3, Initializer.GLOROT_UNIFORM, Optimizer.SGD, 5);
+        new ModelSpec(Architecture.valueOf(arch.toUpperCase(java.util.Locale.ROOT)), crop, false, 0, 0, 0, 1e-3, Initializer.GLOROT_UNIFORM, Optimizer.SGD, 5);
     Batch batch = TestPatches.batch(TestPatches.realSample(8));
     float lr = 0.05f;
     try (Graph graph = new Graph()) {

@@ -30,7 +30,7 @@ class CnnModelTest {
   @ParameterizedTest
   @CsvSource({"cnn3, 96", "cnn3, 48", "cnn9, 96", "cnn9, 60"})
   void graphVariablesMatchTheSummaryAndOutputIsOneProbabilityPerPatch(String arch, int crop) {
-    ModelSpec spec = ModelSpec.defaults(Architecture.fromName(arch), 1);
+    ModelSpec spec = ModelSpec.defaults(Architecture.valueOf(arch.toUpperCase(java.util.Locale.ROOT)), 1);
     spec = new ModelSpec(spec.architecture(), crop, true, 0.3, 0.3, 0, 0, spec.initializer(), spec.optimizer(), 1);
     try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
       assertThat(model.trainableParams()).isEqualTo(Architecture.totalParams(spec.layers()));

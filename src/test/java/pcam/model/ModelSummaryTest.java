@@ -60,7 +60,7 @@ class ModelSummaryTest {
     "cnn9, 60, 512, 612353",    // 60->54->27->21->10->4->2
   })
   void flattenedSizeAndParamsPerCrop(String model, int crop, int flat, long params) {
-    List<Layer> layers = Architecture.fromName(model).layers(crop, true, 0.3, 0.3);
+    List<Layer> layers = Architecture.valueOf(model.toUpperCase(java.util.Locale.ROOT)).layers(crop, true, 0.3, 0.3);
     Layer flatten = layers.stream().filter(l -> l instanceof Architecture.Flatten).findFirst().orElseThrow();
     assertThat(flatten.outputShape()).containsExactly(flat);
     assertThat(Architecture.totalParams(layers)).isEqualTo(params);

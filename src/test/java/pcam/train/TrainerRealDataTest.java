@@ -29,7 +29,7 @@ class TrainerRealDataTest {
     TrainingPlan plan =
         new TrainingPlan(2, 32, 1e-3, LearningRateSchedule.Config.CONSTANT, new Augmentation(true, true, 0), 0, 42, 1);
     try (CnnModel model = CnnModel.create(ModelSpec.defaults(Architecture.CNN3, 42), Device.AUTO, 0)) {
-      TrainingResult result = new Trainer(plan, run, List.of()).fit(model, train, validation, false);
+      TrainingResult result = new Trainer(plan, run, TrainingListener.runOutputs(plan)).fit(model, train, validation, false);
       assertThat(result.best().auc()).isGreaterThan(0.7);
       assertThat(result.best().n()).isEqualTo(200);
     }

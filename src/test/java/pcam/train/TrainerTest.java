@@ -46,7 +46,7 @@ class TrainerTest {
   void writesTheRunDirectoryAndReturnsTheHistory(@TempDir Path run) throws Exception {
     TrainingResult result;
     try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
-      result = new Trainer(plan(2), run, List.of()).fit(model, train, validation, false);
+      result = new Trainer(plan(2), run, TrainingListener.runOutputs(plan(2))).fit(model, train, validation, false);
     }
     assertThat(result.history()).hasSize(2);
     assertThat(result.history()).extracting(EpochRecord::epoch).containsExactly(1, 2);
@@ -70,7 +70,7 @@ class TrainerTest {
     assertThat(run.resolve("checkpoints/last/ckpt.index")).exists();
     assertThat(run.resolve("checkpoints/best/ckpt.index")).exists();
     assertThat(Files.readString(run.resolve("train.log"))).contains("epoch 1:").contains("epoch 2:");
-    try (SavedModelScorer scorer = SavedModelScorer.load(result.modelDir())) {
+    try (SavedModelScorer scorer = SavedModelScorer.load(run.resolve("model"))) {
       assertThat(scorer.predict(TestPatches.batch(validation))).hasSize(32);
     }
   }
@@ -84,12 +84,12 @@ class TrainerTest {
     ModelSpec spec = SPEC.withEma(0.99);
     TrainingResult result;
     try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
-      result = new Trainer(plan(2), run, List.of()).fit(model, train, validation, false);
+      result = new Trainer(plan(2), run, TrainingListener.runOutputs(plan(2))).fit(model, train, validation, false);
     }
     pcam.data.Batch all = TestPatches.batch(validation);
     float[] labels = all.labels();
     try (CnnModel last = CnnModel.create(spec, Device.AUTO, 0)) {
-      last.restoreCheckpoint(Trainer.lastCheckpoint(run));
+      last.restoreCheckpoint(RunDirectory.at(run).lastCheckpoint());
       float trainedLoss = last.evaluate(all).loss();
       last.swapAveragedWeights();
       float averagedLoss = last.evaluate(all).loss();
@@ -99,8 +99,8 @@ class TrainerTest {
       assertThat(Math.abs(trainedLoss - averagedLoss)).isGreaterThan(1e-4f * averagedLoss);
     }
     try (CnnModel best = CnnModel.create(spec, Device.AUTO, 0);
-        SavedModelScorer exported = SavedModelScorer.load(result.modelDir())) {
-      best.restoreCheckpoint(Trainer.bestCheckpoint(run));
+        SavedModelScorer exported = SavedModelScorer.load(run.resolve("model"))) {
+      best.restoreCheckpoint(RunDirectory.at(run).bestCheckpoint());
       float[] p = best.predict(all);
       assertThat(pcam.eval.BinaryMetrics.auc(p, labels)).isEqualTo(result.best().auc());
       float[] e = exported.predict(all);
@@ -116,7 +116,7 @@ class TrainerTest {
     ModelSpec spec = SPEC.withEma(ema); // with --ema the resumed run must keep the averages too
     TrainingResult straight;
     try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
-      straight = new Trainer(plan(2), dir.resolve("a"), List.of()).fit(model, train, validation, false);
+      straight = new Trainer(plan(2), dir.resolve("a"), TrainingListener.runOutputs(plan(2))).fit(model, train, validation, false);
     }
     Path run = dir.resolve("b");
     try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
@@ -138,7 +138,7 @@ class TrainerTest {
     }
     TrainingResult resumed;
     try (CnnModel model = CnnModel.create(spec, Device.AUTO, 0)) {
-      resumed = new Trainer(plan(2), run, List.of()).fit(model, train, validation, true);
+      resumed = new Trainer(plan(2), run, TrainingListener.runOutputs(plan(2))).fit(model, train, validation, true);
     }
     assertThat(resumed.history()).hasSize(2);
     for (int i = 0; i < 2; i++) {
@@ -152,12 +152,26 @@ class TrainerTest {
   }
 
   @Test
+  void withoutListenersTheLoopLeavesOnlyItsHistoryAndCheckpoints(@TempDir Path run) {
+    TrainingResult result;
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      result = new Trainer(plan(1), run, List.of()).fit(model, train, validation, false);
+    }
+    assertThat(result.best().epoch()).isEqualTo(1);
+    assertThat(run.resolve("history.csv")).exists();
+    assertThat(run.resolve("checkpoints/best/metrics.json")).exists();
+    assertThat(run.resolve("metrics.json")).doesNotExist();
+    assertThat(run.resolve("model")).doesNotExist();
+    assertThat(run.resolve("report.html")).doesNotExist();
+  }
+
+  @Test
   void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutABetterAuc(@TempDir Path run) {
     // A negligible lr: the model does not change, so epoch 1 stays the best and patience 1 stops after epoch 2.
     TrainingPlan frozen =
         new TrainingPlan(5, 16, 1e-30, LearningRateSchedule.Config.CONSTANT, Augmentation.NONE, 1, 3, 1);
     try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
-      TrainingResult result = new Trainer(frozen, run, List.of()).fit(model, train, validation, false);
+      TrainingResult result = new Trainer(frozen, run, TrainingListener.runOutputs(frozen)).fit(model, train, validation, false);
       assertThat(result.history()).hasSize(2);
       assertThat(result.stopReason()).startsWith("early stop");
       assertThat(result.best().epoch()).isEqualTo(1);
@@ -219,7 +233,7 @@ class TrainerTest {
     // 96 patches in batches of 16: 6 steps an epoch. Step 9 overall (epoch 2, step 3) poisons the
     // weights, so the loss of step 10 (epoch 2, step 4) is the first NaN.
     try (CnnModel cnn = CnnModel.create(SPEC, Device.AUTO, 0)) {
-      Trainer trainer = new Trainer(plan(3), run, List.of());
+      Trainer trainer = new Trainer(plan(3), run, TrainingListener.runOutputs(plan(3)));
       assertThatThrownBy(() -> trainer.fit(new Poisoned(cnn, 9), train, validation, false))
           .isInstanceOf(TrainingDivergedException.class)
           .hasMessageStartingWith("training diverged: the loss is NaN at epoch 2, step 4 of 6")
@@ -233,7 +247,7 @@ class TrainerTest {
     assertThat(dir.metrics()).doesNotExist();
     assertThat(HistoryCsv.read(dir.history())).extracting(EpochRecord::epoch).containsExactly(1);
     assertThat(Json.read(dir.lastCheckpoint().resolve(Trainer.STATE), Trainer.State.class).epoch()).isEqualTo(1);
-    assertThat(Json.read(dir.bestCheckpoint().resolve(Trainer.METRICS), ValidationMetrics.class).epoch()).isEqualTo(1);
+    assertThat(pcam.eval.EvaluationMetrics.read(dir.bestCheckpoint().resolve(RunDirectory.METRICS)).epoch()).isEqualTo(1);
     // The kept checkpoint holds finite weights.
     try (CnnModel restored = CnnModel.create(SPEC, Device.AUTO, 0)) {
       restored.restoreCheckpoint(dir.lastCheckpoint());
@@ -246,7 +260,7 @@ class TrainerTest {
   @Test
   void aLossThatGoesNaNBeforeAnyCheckpointSaysSo(@TempDir Path run) {
     try (CnnModel cnn = CnnModel.create(SPEC, Device.AUTO, 0)) {
-      assertThatThrownBy(() -> new Trainer(plan(1), run, List.of()).fit(new Poisoned(cnn, 1), train, validation, false))
+      assertThatThrownBy(() -> new Trainer(plan(1), run, TrainingListener.runOutputs(plan(1))).fit(new Poisoned(cnn, 1), train, validation, false))
           .hasMessageStartingWith("training diverged: the loss is NaN at epoch 1, step 2 of 6")
           .hasMessageEndingWith("No checkpoint had been saved yet.");
     }
@@ -257,7 +271,7 @@ class TrainerTest {
   void aValidationSetWithoutBothClassesIsRejected(@TempDir Path run) {
     PatchSet onlyNegatives = validation.select(new int[] {0, 2, 4});
     try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
-      assertThatThrownBy(() -> new Trainer(plan(1), run, List.of()).fit(model, train, onlyNegatives, false))
+      assertThatThrownBy(() -> new Trainer(plan(1), run, TrainingListener.runOutputs(plan(1))).fit(model, train, onlyNegatives, false))
           .isInstanceOf(InputException.class)
           .hasMessageContaining("validation");
     }
