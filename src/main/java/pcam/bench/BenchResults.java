@@ -13,11 +13,12 @@ public record BenchResults(Map<String, Object> values) {
     StringBuilder md = new StringBuilder();
     @SuppressWarnings("unchecked")
     Map<String, Object> machine = (Map<String, Object>) values.get("machine");
-    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s GB RAM%n%n",
-        machine.get("cores"), machine.get("cpu"), machine.get("ram_gb")));
+    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s GB RAM; vector flags: %s; highest oneDNN ISA they allow: %s%n%n",
+        machine.get("cores"), machine.get("cpu"), machine.get("ram_gb"), machine.get("vector_flags"), machine.get("onednn_isa_max")));
     md.append("| Measure | Value | Target / note |\n|---|---:|---|\n");
     row(md, "TIFF decode, 1 thread", num("decode_img_s_1_thread") + " img/s",
-        "ImageIO only: " + num("decode_img_s_1_thread_imageio") + " img/s");
+        "ImageIO only (JDK reader): " + num("decode_img_s_1_thread_imageio") + " img/s; direct ÷ ImageIO, median of "
+            + "alternating passes: " + num("decode_direct_vs_imageio"));
     row(md, "TIFF decode, " + values.get("decode_threads") + " threads", num("decode_img_s_all_threads") + " img/s", "");
     row(md, "TF float32 matmul " + values.get("matmul_n") + "²", num("matmul_gflops") + " GFLOP/s",
         "fastest product in the run; each FLOP fraction pairs every step with the products timed around it");
@@ -46,7 +47,8 @@ public record BenchResults(Map<String, Object> values) {
         num("loader_only_img_s") + " img/s", "CPU it takes from TensorFlow when no core is idle");
     row(md, "end-to-end predict cnn3 SavedModel (" + values.get("e2e_predict_images") + " files)",
         num("e2e_predict_img_s") + " vs " + num("e2e_predict_graph_only_img_s") + " img/s graph-only", "decode + batch + predict");
-    row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90");
+    row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90; median of paired rounds (best ÷ best: "
+        + num("e2e_predict_best_ratio") + "); model thread waiting for decode: " + num("e2e_predict_starved_fraction") + " of the time");
     if (Boolean.TRUE.equals(values.get("djl_available"))) {
       row(md, "DJL 0.36 + PyTorch 2.7.1 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params)",
           "train " + num("djl_train_img_s") + ", infer " + num("djl_infer_img_s") + " img/s",

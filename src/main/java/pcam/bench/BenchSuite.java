@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import javax.imageio.ImageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.Augmentation;
@@ -62,7 +63,8 @@ public final class BenchSuite {
   private BenchResults run() {
     Map<String, Object> r = new LinkedHashMap<>();
     Machine machine = Machine.current();
-    r.put("machine", Map.of("cores", machine.cores(), "cpu", machine.cpuModel(), "ram_gb", round(machine.ramGb(), 1)));
+    r.put("machine", Map.of("cores", machine.cores(), "cpu", machine.cpuModel(), "ram_gb", round(machine.ramGb(), 1),
+        "vector_flags", String.join(" ", machine.vectorFlags()), "onednn_isa_max", machine.isa()));
     Path data = settings.data() != null ? settings.data() : synthetic();
     r.put("settings", Map.of(
         "quick", settings.quick(), "data", settings.data() != null ? data.toString() : "synthetic",
@@ -85,8 +87,13 @@ public final class BenchSuite {
     int rounds = settings.quick() ? 1 : 2;
     r.put("decode_files", files.size());
     List<Path> some = files.subList(0, Math.min(files.size(), 1000));
-    r.put("decode_img_s_1_thread", round(DecodeBench.imagesPerSecond(some, 1, rounds), 0));
-    r.put("decode_img_s_1_thread_imageio", round(DecodeBench.imagesPerSecond(some, 1, rounds, PatchReader::readWithImageIO), 0));
+    DecodeBench.Comparison decode = DecodeBench.directVsImageIo(some, settings.quick() ? 1 : 7);
+    r.put("decode_img_s_1_thread", round(decode.directImgS(), 0));
+    r.put("decode_img_s_1_thread_imageio", round(decode.imageIoImgS(), 0));
+    r.put("decode_direct_vs_imageio", round(decode.medianRatio(), 2));
+    ImageReader reference = PatchReader.jdkTiffReader();
+    r.put("decode_imageio_reader", reference.getClass().getName());
+    reference.dispose();
     r.put("decode_threads", cores);
     r.put("decode_img_s_all_threads", round(DecodeBench.imagesPerSecond(files, cores, rounds), 0));
 
@@ -163,11 +170,13 @@ public final class BenchSuite {
       List<String> ids = files.stream().limit(settings.quick() ? 128 : 2048).map(BenchSuite::id).toList();
       try (SavedModelScorer scorer = SavedModelScorer.load(exported, device.sessionConfig(settings.tfThreads()))) {
         Predictor.Options options = Predictor.Options.defaults(headline, Tta.NONE);
-        ScoringBenchmark.Result predict = ScoringBenchmark.run(scorer, data.resolve("train"), ids, options, settings.quick() ? 1 : 3);
+        ScoringBenchmark.Result predict = ScoringBenchmark.run(scorer, data.resolve("train"), ids, options, settings.quick() ? 1 : 5);
         r.put("e2e_predict_images", predict.images());
         r.put("e2e_predict_img_s", round(predict.endToEndImagesPerSecond(), 1));
         r.put("e2e_predict_graph_only_img_s", round(predict.graphOnlyImagesPerSecond(), 1));
         r.put("e2e_predict_ratio", round(predict.ratio(), 3));
+        r.put("e2e_predict_best_ratio", round(predict.bestRatio(), 3));
+        r.put("e2e_predict_starved_fraction", round(predict.starvedFraction(), 3));
       }
 
       LOG.info("DJL peer ...");

@@ -36,6 +36,39 @@ public final class DecodeBench {
     return best;
   }
 
+  /** Direct path against the JDK ImageIO reader, 1 thread: best img/s of each, and the median ratio of the pairs. */
+  public record Comparison(double directImgS, double imageIoImgS, double medianRatio, int pairs) {}
+
+  /**
+   * {@link PatchReader#read} and {@link PatchReader#readWithImageIO} on one thread, alternating
+   * pass by pass after one untimed pass of each, so both see the same JIT state and the same
+   * machine load; a figure taken first and alone (as before) absorbed compilation and load bursts.
+   * The ratio is the median over pairs of direct ÷ ImageIO.
+   */
+  public static Comparison directVsImageIo(List<Path> files, int pairs) {
+    pass(files, 1, PatchReader::read);
+    pass(files, 1, PatchReader::readWithImageIO);
+    double bestDirect = 0;
+    double bestImageIo = 0;
+    double[] ratios = new double[pairs];
+    for (int p = 0; p < pairs; p++) {
+      double direct = timedPass(files, PatchReader::read);
+      double imageIo = timedPass(files, PatchReader::readWithImageIO);
+      bestDirect = Math.max(bestDirect, direct);
+      bestImageIo = Math.max(bestImageIo, imageIo);
+      ratios[p] = direct / imageIo;
+    }
+    java.util.Arrays.sort(ratios);
+    double median = pairs % 2 == 1 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2;
+    return new Comparison(bestDirect, bestImageIo, median, pairs);
+  }
+
+  private static double timedPass(List<Path> files, Function<Path, byte[]> decoder) {
+    long start = System.nanoTime();
+    pass(files, 1, decoder);
+    return files.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
   private static void pass(List<Path> files, int threads, Function<Path, byte[]> decoder) {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =

@@ -41,7 +41,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
   @Option(names = "--count", defaultValue = "2048", description = "Images to score per round.")
   private int count;
 
-  @Option(names = "--rounds", defaultValue = "2", description = "Measurements of each kind; the best is reported.")
+  @Option(names = "--rounds", defaultValue = "2", description = "Measurements of each kind, alternating; the best of each is reported, and the ratio is the median over rounds of each end-to-end round against the graph-only round before it.")
   private int rounds;
 
   @Override
@@ -67,7 +67,9 @@ public final class BenchPredictCommand implements Callable<Integer> {
           result.images(), synthetic != null ? "synthetic patches" : dir, result.batchSize(), scoring.tta.label(), rounds);
       out.printf(Locale.ROOT, "graph-only inference  %8.0f img/s%n", result.graphOnlyImagesPerSecond());
       out.printf(Locale.ROOT, "end-to-end scoring    %8.0f img/s%n", result.endToEndImagesPerSecond());
-      out.printf(Locale.ROOT, "ratio                 %8.2f%n", result.ratio());
+      out.printf(Locale.ROOT, "ratio                 %8.2f (median of %d paired rounds; best ÷ best %.2f)%n",
+          result.ratio(), rounds, result.bestRatio());
+      out.printf(Locale.ROOT, "model waiting for decoded batches: %.1f%% of end-to-end time%n", 100 * result.starvedFraction());
       return ExitCodes.OK;
     } finally {
       if (synthetic != null) {

@@ -11,7 +11,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -21,8 +23,11 @@ import pcam.data.BadPatchException.Problem;
 /**
  * Decodes one patch file (TIFF) into HWC uint8 RGB, checking size and mode. Kaggle's own format
  * (uncompressed single-strip RGB) takes {@link UncompressedTiff}'s direct path; everything else
- * goes through JDK ImageIO. Thread-safe: each thread keeps its own TIFF reader, because creating
- * one per file (what {@code ImageIO.read} does) costs more than decoding a 27 KB patch.
+ * goes through the JDK's own ImageIO TIFF reader, picked by name: TwelveMonkeys' reader (on the
+ * classpath for whole-slide BigTIFF) registers first and would otherwise be what
+ * {@code getImageReadersByFormatName("tiff").next()} returns. Thread-safe: each thread keeps its
+ * own TIFF reader, because creating one per file (what {@code ImageIO.read} does) costs more than
+ * decoding a 27 KB patch.
  */
 public final class PatchReader {
   public static final int SIZE = 96;
@@ -32,13 +37,29 @@ public final class PatchReader {
   private static final long MAX_FILE_BYTES = 8L << 20;
 
   private static final ThreadLocal<ImageReader> TIFF_READER =
-      ThreadLocal.withInitial(() -> ImageIO.getImageReadersByFormatName("tiff").next());
+      ThreadLocal.withInitial(PatchReader::jdkTiffReader);
 
   static {
     ImageIO.setUseCache(false);
   }
 
   private PatchReader() {}
+
+  /**
+   * A new instance of the JDK's TIFF reader ({@code com.sun.imageio.plugins.tiff}), whatever other
+   * TIFF plugins are registered and in whichever order.
+   */
+  public static ImageReader jdkTiffReader() {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
+    while (readers.hasNext()) {
+      ImageReader r = readers.next();
+      if (r.getClass().getName().startsWith("com.sun.imageio.plugins.tiff.")) {
+        return r;
+      }
+      r.dispose();
+    }
+    throw new IllegalStateException("the JDK's TIFF reader is not available");
+  }
 
   /** The decoded 96x96x3 pixels; a {@link BadPatchException} naming the file if it is not one. */
   public static byte[] read(Path file) {
@@ -75,20 +96,36 @@ public final class PatchReader {
    * never ends.
    */
   static byte[] readBytes(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: is a folder, not an image file");
-    }
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: not a regular file (a device, pipe or socket)");
-    }
     try {
-      long size = Files.size(file);
+      // One stat for type and size: on the direct path the file system calls are most of a
+      // patch's cost, and four separate checks (isDirectory, exists, isRegularFile, size) were four.
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      if (attributes.isDirectory()) {
+        throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: is a folder, not an image file");
+      }
+      if (!attributes.isRegularFile()) {
+        throw new BadPatchException(file, Problem.UNREADABLE, "cannot read: not a regular file (a device, pipe or socket)");
+      }
+      long size = attributes.size();
       if (size > MAX_FILE_BYTES) {
         throw new BadPatchException(file, Problem.UNREADABLE, "file is " + size + " bytes, too large for a 96x96 patch");
       }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(file)) {
-        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+        // Straight into an array of the stat's size; only a file that changed size since (or a
+        // /proc-like file that reports 0) takes the general, capped read.
+        bytes = new byte[(int) size];
+        int n = in.readNBytes(bytes, 0, bytes.length);
+        int next = n == bytes.length ? in.read() : -1;
+        if (n < bytes.length) {
+          bytes = Arrays.copyOf(bytes, n);
+        } else if (next != -1) {
+          byte[] rest = in.readNBytes((int) MAX_FILE_BYTES - n);
+          byte[] all = Arrays.copyOf(bytes, n + 1 + rest.length);
+          all[n] = (byte) next;
+          System.arraycopy(rest, 0, all, n + 1, rest.length);
+          bytes = all;
+        }
       }
       if (bytes.length > MAX_FILE_BYTES) {
         throw new BadPatchException(file, Problem.UNREADABLE, "file is over " + MAX_FILE_BYTES + " bytes, too large for a 96x96 patch");

@@ -69,9 +69,11 @@ public final class Predictor {
 
   /**
    * Probabilities in the order of {@code ids}; {@code skipped} lists "id: reason" for files left
-   * out under skipBad (never for a run without it).
+   * out under skipBad (never for a run without it). {@code starvedNanos} is the time the model's
+   * thread spent waiting for decoded batches (0 for in-memory scoring): the part of {@code nanos}
+   * that decoding did not hide behind inference.
    */
-  public record Predictions(List<String> ids, float[] probabilities, List<String> skipped, long nanos) {
+  public record Predictions(List<String> ids, float[] probabilities, List<String> skipped, long nanos, long starvedNanos) {
     public double imagesPerSecond() {
       return nanos == 0 ? 0 : ids.size() / (nanos / 1e9);
     }
@@ -117,6 +119,7 @@ public final class Predictor {
       return t;
     });
     long start = System.nanoTime();
+    long starved = 0;
     try (Progress progress = Progress.start("scoring", order.length, "img")) {
       ArrayDeque<Future<Chunk>> pending = new ArrayDeque<>();
       int submitted = 0;
@@ -124,7 +127,9 @@ public final class Predictor {
         pending.add(submitDecode(pool, source, order, submitted));
       }
       while (!pending.isEmpty()) {
+        long waitStart = System.nanoTime();
         Chunk chunk = await(pending.poll());
+        starved += System.nanoTime() - waitStart;
         if (submitted < batches) {
           pending.add(submitDecode(pool, source, order, submitted++));
         }
@@ -141,7 +146,7 @@ public final class Predictor {
     }
     long nanos = System.nanoTime() - start;
     float[] kept = scoredIds.size() == order.length ? probabilities : Arrays.copyOf(probabilities, scoredIds.size());
-    Predictions result = new Predictions(List.copyOf(scoredIds), kept, List.copyOf(skipped), nanos);
+    Predictions result = new Predictions(List.copyOf(scoredIds), kept, List.copyOf(skipped), nanos, starved);
     log.info(
         "scored {} images in {} s ({} img/s, tta {}, batch {})",
         result.ids().size(), String.format("%.1f", nanos / 1e9), String.format("%.0f", result.imagesPerSecond()),
@@ -171,7 +176,7 @@ public final class Predictor {
         progress.step(p.length);
       }
     }
-    Predictions result = new Predictions(set.ids(), probabilities, List.of(), System.nanoTime() - start);
+    Predictions result = new Predictions(set.ids(), probabilities, List.of(), System.nanoTime() - start, 0);
     log.info("scored {} in-memory patches ({} img/s, tta {}, batch {})",
         set.size(), String.format("%.0f", result.imagesPerSecond()), options.tta().label(), options.batchSize());
     return result;

@@ -20,6 +20,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import pcam.data.PatchReader;
 import pcam.util.InputException;
 
 /**
@@ -218,23 +219,12 @@ public final class Slide implements AutoCloseable {
       ImageInputStream in = new FileImageInputStream(file.toFile());
       ImageReader reader = format.equals("BigTIFF")
           ? new com.twelvemonkeys.imageio.plugins.tiff.BigTIFFImageReaderSpi().createReaderInstance(null)
-          : jdkTiffReader();
+          : PatchReader.jdkTiffReader();
       reader.setInput(in, false, false); // metadata needed: resolution tags
       return new Reader(in, reader);
     } catch (IOException e) {
       throw new InputException(file + ": cannot open (" + e.getMessage() + ")", e);
     }
-  }
-
-  private static ImageReader jdkTiffReader() {
-    java.util.Iterator<ImageReader> readers = javax.imageio.ImageIO.getImageReadersByFormatName("tiff");
-    while (readers.hasNext()) {
-      ImageReader r = readers.next();
-      if (r.getClass().getName().startsWith("com.sun.imageio.plugins.tiff")) {
-        return r;
-      }
-    }
-    throw new IllegalStateException("the JDK's TIFF reader is not available");
   }
 
   private static void close(Reader r) {

@@ -21,6 +21,7 @@ class BenchPredictCommandTest {
     double graph = number(r.out(), "graph-only inference\\s+(\\d+) img/s");
     double endToEnd = number(r.out(), "end-to-end scoring\\s+(\\d+) img/s");
     double ratio = number(r.out(), "ratio\\s+([\\d.]+)");
+    assertThat(number(r.out(), "model waiting for decoded batches: ([\\d.]+)%")).isBetween(0.0, 100.0);
     assertThat(graph).isPositive();
     assertThat(endToEnd).isPositive();
     assertThat(ratio).isCloseTo(endToEnd / graph, org.assertj.core.api.Assertions.within(0.02 + 1.0 / graph));

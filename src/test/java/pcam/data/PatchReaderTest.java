@@ -33,6 +33,19 @@ class PatchReaderTest {
   }
 
   @Test
+  void readBytesGivesExactlyTheFileEvenWhenItsSizeIsNotWhatStatSays() throws IOException {
+    for (Path file : realPatches(20)) {
+      assertThat(PatchReader.readBytes(file)).isEqualTo(Files.readAllBytes(file));
+    }
+    // /proc files are regular but stat as 0 bytes: the read must go past the stat's size.
+    Path proc = Path.of("/proc/version");
+    assumeFalse(!Files.isRegularFile(proc), "no /proc here");
+    byte[] bytes = PatchReader.readBytes(proc);
+    assertThat(Files.size(proc)).isZero();
+    assertThat(bytes).isNotEmpty().isEqualTo(Files.readAllBytes(proc));
+  }
+
+  @Test
   void realPatchesDecodeToTheirRawStripBytes() throws IOException {
     for (Path file : realPatches(20)) {
       byte[] decoded = PatchReader.read(file);

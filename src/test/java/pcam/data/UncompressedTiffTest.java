@@ -9,6 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +25,45 @@ class UncompressedTiffTest {
       byte[] fast = UncompressedTiff.rgb96(bytes);
       assertThat(fast).as("fast path taken for %s", file).isNotNull();
       assertThat(Arrays.equals(fast, PatchReader.readWithImageIO(file, bytes))).as("pixels of %s", file).isTrue();
+    }
+  }
+
+  @Test
+  void realPatchesMatchBothImageIoTiffReadersDecodedIndependently() throws IOException {
+    // TwelveMonkeys' TIFF plugin (for whole-slide BigTIFF) registers ahead of the JDK's: the
+    // fallback must still be the JDK's reader, and both readers, decoding through getRGB (no pcam
+    // code), must agree with the direct path to the byte.
+    ImageReader jdk = PatchReader.jdkTiffReader();
+    ImageReader twelveMonkeys = new com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi().createReaderInstance(null);
+    assertThat(jdk.getClass().getName()).startsWith("com.sun.imageio.plugins.tiff.");
+    try {
+      for (Path file : PatchReaderTest.realPatches(50)) {
+        byte[] direct = PatchReader.read(file);
+        assertThat(direct).as("jdk reader, %s", file).isEqualTo(viaGetRgb(jdk, file));
+        assertThat(direct).as("TwelveMonkeys reader, %s", file).isEqualTo(viaGetRgb(twelveMonkeys, file));
+      }
+    } finally {
+      jdk.dispose();
+      twelveMonkeys.dispose();
+    }
+  }
+
+  private static byte[] viaGetRgb(ImageReader reader, Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      reader.setInput(in);
+      BufferedImage image = reader.read(0);
+      byte[] rgb = new byte[PatchReader.BYTES];
+      for (int y = 0, i = 0; y < PatchReader.SIZE; y++) {
+        for (int x = 0; x < PatchReader.SIZE; x++) {
+          int argb = image.getRGB(x, y);
+          rgb[i++] = (byte) (argb >> 16);
+          rgb[i++] = (byte) (argb >> 8);
+          rgb[i++] = (byte) argb;
+        }
+      }
+      return rgb;
+    } finally {
+      reader.setInput(null);
     }
   }
 

@@ -34,6 +34,7 @@ class PredictorTest {
         assertThat(p.probabilities()[i]).isCloseTo(TinySavedModels.expectedMeanIntensity(TestPatches.random(seed)), within(1e-5f));
       }
       assertThat(p.imagesPerSecond()).isPositive();
+      assertThat(p.starvedNanos()).isBetween(0L, p.nanos());
     }
   }
 
