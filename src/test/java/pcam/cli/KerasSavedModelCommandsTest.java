@@ -1,5 +1,6 @@
 package pcam.cli;
 
+import pcam.PrivateCacheDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -45,7 +46,7 @@ class KerasSavedModelCommandsTest {
   static Path ids;
   static List<String> idList;
   @TempDir Path tmp;
-  private String previousCache;
+  private PrivateCacheDir cacheDir;
 
   @BeforeAll
   static void someRealPatches() throws IOException {
@@ -57,16 +58,12 @@ class KerasSavedModelCommandsTest {
 
   @BeforeEach
   void privateCache() {
-    previousCache = System.setProperty("pcam.cache.dir", tmp.resolve("cache").toString());
+    cacheDir = new PrivateCacheDir(tmp.resolve("cache"));
   }
 
   @AfterEach
   void restoreCache() {
-    if (previousCache == null) {
-      System.clearProperty("pcam.cache.dir");
-    } else {
-      System.setProperty("pcam.cache.dir", previousCache);
-    }
+    cacheDir.close();
   }
 
   private static Path savedModel(String name) {

@@ -1,5 +1,6 @@
 package pcam.interop;
 
+import pcam.PrivateCacheDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class KerasSavedModelScoringTest {
   @TempDir static Path models;
   @TempDir Path cache;
   private static Batch patches;
-  private String previousCache;
+  private PrivateCacheDir cacheDir;
 
   @BeforeAll
   static void patches() {
@@ -46,16 +47,12 @@ class KerasSavedModelScoringTest {
 
   @BeforeEach
   void privateCache() {
-    previousCache = System.setProperty("pcam.cache.dir", cache.toString());
+    cacheDir = new PrivateCacheDir(cache);
   }
 
   @AfterEach
   void restoreCache() {
-    if (previousCache == null) {
-      System.clearProperty("pcam.cache.dir");
-    } else {
-      System.setProperty("pcam.cache.dir", previousCache);
-    }
+    cacheDir.close();
   }
 
   private static Path model(String name, Options options) {

@@ -1,5 +1,6 @@
 package pcam.model;
 
+import pcam.PrivateCacheDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,20 +18,16 @@ import pcam.util.Json;
 
 class ModelMetadataTest {
   @TempDir Path tmp;
-  private String previousCache;
+  private PrivateCacheDir cacheDir;
 
   @BeforeEach
   void privateCache() {
-    previousCache = System.setProperty("pcam.cache.dir", tmp.resolve("cache").toString());
+    cacheDir = new PrivateCacheDir(tmp.resolve("cache"));
   }
 
   @AfterEach
   void restoreCache() {
-    if (previousCache == null) {
-      System.clearProperty("pcam.cache.dir");
-    } else {
-      System.setProperty("pcam.cache.dir", previousCache);
-    }
+    cacheDir.close();
   }
 
   @Test
