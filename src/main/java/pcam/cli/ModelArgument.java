@@ -19,6 +19,11 @@ import pcam.util.PathGuard;
 
 /** The {@code --model M} convention: M is a run directory (its {@code model/} is used) or a SavedModel folder. */
 final class ModelArgument {
+  /** Help of a repeatable {@code --model} (predict, evaluate). */
+  static final String ENSEMBLE_HELP = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each"
+      + " model scores at its own input size and input scale (its stored scoring choices; flags given here apply to all),"
+      + " and the probabilities are averaged (with --tta, over every model and transform).";
+
   private static final Logger LOG = LoggerFactory.getLogger(ModelArgument.class);
 
   private ModelArgument() {}

@@ -36,9 +36,7 @@ public final class PredictCommand implements Callable<Integer>, UsesFiles {
   @Mixin private ScoringOptions scoring;
 
   @Option(names = "--model", required = true, paramLabel = "M",
-      description = "Run directory (its model/ is used) or SavedModel folder. Repeat for an ensemble: each model scores"
-          + " at its own input size and input scale (its stored scoring choices; flags given here apply to all), and the"
-          + " probabilities are averaged (with --tta, over every model and transform).")
+      description = ModelArgument.ENSEMBLE_HELP)
   private List<Path> models;
 
   @Mixin private SourceOptions source;

@@ -154,13 +154,7 @@ public final class CnnGraph {
     tf.withName(TRAIN_ACCURACY)
         .math.mean(training.dtypes.cast(training.math.equal(predicted, labels), TFloat32.class), training.constant(new int[] {0, 1}));
 
-    Gradients gradients = tf.gradients(trainLoss, variables);
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (int i = 0; i < variables.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) gradients.dy(i);
-      grads.add(g);
-    }
+    List<Operand<TFloat32>> grads = Optimizer.gradients(tf, trainLoss, variables);
     // Ops read variables through aliasing Identity, and the applies update in place: without this
     // fence, an apply may run before another gradient has read the old weights (a race).
     Ops afterGradients = tf.withControlDependencies(new ArrayList<Op>(grads));

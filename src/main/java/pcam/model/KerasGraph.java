@@ -162,13 +162,7 @@ public final class KerasGraph {
     if (variables.isEmpty()) {
       throw new InputException("no weights to train: every layer with weights is frozen");
     }
-    Gradients gradients = tf.gradients(trainLoss, variables);
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (int i = 0; i < variables.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) gradients.dy(i);
-      grads.add(g);
-    }
+    List<Operand<TFloat32>> grads = Optimizer.gradients(tf, trainLoss, variables);
     // As in CnnGraph: the applies update in place, so they wait until every gradient has been read.
     List<Op> fence = new ArrayList<>(grads);
     fence.addAll(trainForward.reads);

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
@@ -95,6 +96,18 @@ public enum Optimizer {
   }
 
   /** A zero-initialised slot named after its variable, e.g. {@code adam/conv2d.kernel.adam_m}. */
+  /** d loss / d variable for each variable, in order: what {@link #buildStep} takes. */
+  static List<Operand<TFloat32>> gradients(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> variables) {
+    Gradients gradients = tf.gradients(loss, variables);
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) gradients.dy(i);
+      grads.add(g);
+    }
+    return grads;
+  }
+
   private static Variable<TFloat32> slot(Ops slots, Variable<TFloat32> variable, String slot) {
     String name = variable.op().name().replace('/', '.') + "." + slot;
     Variable<TFloat32> v = slots.withName(name).variable(variable.shape(), TFloat32.class);
