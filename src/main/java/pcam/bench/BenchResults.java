@@ -51,7 +51,7 @@ public record BenchResults(Map<String, Object> values) {
     row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90; median of paired rounds (best ÷ best: "
         + num("e2e_predict_best_ratio") + "); model thread waiting for decode: " + num("e2e_predict_starved_fraction") + " of the time");
     if (Boolean.TRUE.equals(values.get("djl_available"))) {
-      row(md, "DJL 0.36 + PyTorch 2.7.1 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params)",
+      row(md, "DJL 0.36 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params; " + values.get("djl_setup") + ")",
           "train " + num("djl_train_img_s") + ", infer " + num("djl_infer_img_s") + " img/s",
           "pcam next to it: train " + num("pcam_vs_djl_train_img_s") + ", infer " + num("pcam_vs_djl_infer_img_s"));
       row(md, "**vs_djl_train**", num("vs_djl_train"), "≥ 1.2");

@@ -184,6 +184,7 @@ public final class BenchSuite {
       Batch batch = Throughput.firstBatch(patches, headline);
       Throughput.Plan djlPlan = plan(settings.quick() ? 32 : 768, headline, rounds);
       r.put("djl_available", DjlBridge.available());
+      r.put("djl_setup", DjlBridge.describe().orElse(null));
       r.put("djl_batch", headline);
       Optional<Map<String, Double>> djl = DjlBridge.measure(headline, djlPlan);
       if (djl.isPresent()) {
