@@ -16,7 +16,7 @@ import pcam.model.KerasModel;
 import pcam.model.KerasSpec;
 import pcam.model.ModelSource;
 import pcam.model.TrainableModel;
-import pcam.train.RunSpec;
+import pcam.train.RunConfig;
 import pcam.train.Trainer;
 import pcam.model.Device;
 import pcam.util.AtomicFiles;
@@ -152,7 +152,7 @@ public final class LoopOptions {
    * a new run's config only now that both are in hand, trains with {@link #listeners} (Ctrl-C saves
    * a checkpoint and returns) and prints the result.
    */
-  void train(CommandSpec spec, String command, Path runDir, RunSpec config) {
+  void train(CommandSpec spec, String command, Path runDir, RunConfig config) {
     Device device = Device.parse(config.device());
     LOG.info(device.check());
     TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));

@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
 import pcam.model.Initializer;
+import pcam.model.ModelSource;
+import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
@@ -116,14 +118,15 @@ public final class TrainCommand implements Runnable, UsesFiles {
     }
     long seed = dataOptions.seed();
     LearningRateSchedule.Config schedule = loop.schedule();
+    // ModelSpec validates crop fit, rates and regularisation, plan(1) the loop's knobs, before any data is read.
+    ModelSpec modelSpec =
+        new ModelSpec(
+            architecture, crop, dropout, convDropout != null ? convDropout : architecture.defaultConvDropout(),
+            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init, optimizer, seed, ema);
     RunConfig config =
-        new RunConfig(
-            architecture, crop, epochs, batchSize, optimizer,
-            lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
-            convDropout != null ? convDropout : architecture.defaultConvDropout(),
-            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema);
-    config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
+        RunConfig.of(
+            new ModelSource.Cnn(modelSpec), epochs, batchSize, lr != null ? lr : architecture.defaultLearningRate(), schedule,
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), dataSpec);
     config.plan(1);
     return config;
   }
