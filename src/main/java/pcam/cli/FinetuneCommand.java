@@ -6,7 +6,6 @@ import pcam.data.DataSpec;
 import pcam.model.ModelSource;
 import pcam.model.Optimizer;
 import pcam.train.RunConfig;
-import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -66,28 +65,16 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   @Override
   public void run() {
-    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--savedmodel, --data and --out are required")) {
-      finetune(lock.dir().root());
-    }
-  }
-
-  private void finetune(Path runDir) {
-    RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    loop.train(spec, "finetune", runDir, config);
+    loop.run(spec, "finetune", "--savedmodel, --data and --out are required", this::buildConfig);
   }
 
   @Override
   public List<PathGuard.Role> inputs() {
-    if (loop.resuming()) {
-      List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> RunConfig.load(dir).data()));
-      if (!roles.isEmpty()) {
-        roles.add(PathGuard.Role.of("(config.json) savedModel", RunConfig.load(loop.resume).savedModel())); // null: skipped
-      }
+    return loop.inputs(() -> {
+      List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
+      roles.add(PathGuard.Role.of("--savedmodel", savedModel));
       return roles;
-    }
-    List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
-    roles.add(PathGuard.Role.of("--savedmodel", savedModel));
-    return roles;
+    });
   }
 
   @Override

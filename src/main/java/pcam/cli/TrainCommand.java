@@ -1,9 +1,6 @@
 package pcam.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
 import pcam.model.Initializer;
@@ -12,7 +9,6 @@ import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
-import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -33,8 +29,6 @@ import picocli.CommandLine.Spec;
             + " continues with the identical config. --seed also seeds the weights, dropout, batch order and"
             + " augmentation.")
 public final class TrainCommand implements Runnable, UsesFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
-
   @Spec private CommandSpec spec;
 
   @Mixin private DataOptions dataOptions;
@@ -88,20 +82,12 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Override
   public void run() {
-    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--out RUNDIR is required")) {
-      train(lock.dir().root());
-    }
-  }
-
-  private void train(Path runDir) {
-    RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    LOG.info("augmentation {}", config.augmentation().describe());
-    loop.train(spec, "train", runDir, config);
+    loop.run(spec, "train", "--out RUNDIR is required", this::buildConfig);
   }
 
   @Override
   public List<PathGuard.Role> inputs() {
-    return loop.resuming() ? LoopOptions.resumedInputs(loop.resume, dir -> RunConfig.load(dir).data()) : dataOptions.inputs();
+    return loop.inputs(dataOptions::inputs);
   }
 
   @Override
