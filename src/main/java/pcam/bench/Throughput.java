@@ -144,7 +144,7 @@ public final class Throughput {
     return (double) batches * batchSize / ((System.nanoTime() - start) / 1e9);
   }
 
-  static Batch firstBatch(PatchSet patches, int batchSize) {
+  public static Batch firstBatch(PatchSet patches, int batchSize) {
     try (BatchLoader loader = patches.batches(BatchOptions.inOrder(batchSize, 1, 1))) {
       return loader.next();
     }

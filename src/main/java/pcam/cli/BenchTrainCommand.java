@@ -94,7 +94,7 @@ public final class BenchTrainCommand implements Runnable {
     }
   }
 
-  private static PatchSet synthetic(int n) {
+  static PatchSet synthetic(int n) {
     SplittableRandom random = new SplittableRandom(7);
     List<String> ids = new ArrayList<>();
     byte[] labels = new byte[n];
