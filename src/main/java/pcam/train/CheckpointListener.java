@@ -1,5 +1,7 @@
 package pcam.train;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.eval.EvaluationMetrics;
@@ -32,8 +34,8 @@ public final class CheckpointListener implements TrainingListener {
     }
     run.model().restoreCheckpoint(dir.lastCheckpoint());
     Trainer.State state = Json.read(dir.lastCheckpoint().resolve(RunDirectory.STATE), Trainer.State.class);
-    java.nio.file.Path bestMetrics = dir.bestCheckpoint().resolve(RunDirectory.METRICS);
-    return new Trainer.Restored(state, java.nio.file.Files.exists(bestMetrics) ? EvaluationMetrics.read(bestMetrics) : null);
+    Path bestMetrics = dir.bestCheckpoint().resolve(RunDirectory.METRICS);
+    return new Trainer.Restored(state, Files.exists(bestMetrics) ? EvaluationMetrics.read(bestMetrics) : null);
   }
 
   @Override

@@ -65,10 +65,9 @@ public final class Trainer {
     private final PatchSet validation;
     private EvaluationMetrics best;
 
-    private Run(TrainableModel model, PatchSet validation, EvaluationMetrics best) {
+    private Run(TrainableModel model, PatchSet validation) {
       this.model = model;
       this.validation = validation;
-      this.best = best;
     }
 
     public TrainableModel model() {
@@ -176,12 +175,12 @@ public final class Trainer {
       throw new InputException("cannot create run directory " + runDir + ": " + AtomicFiles.describe(e), e);
     }
     try (TrainLog log = TrainLog.open(dir.log())) {
-      Run run = new Run(model, validation, null);
+      Run run = new Run(model, validation);
       List<EpochRecord> history = List.of();
       State state = State.startOf(0);
       Restored restored = null;
-      for (TrainingListener l : listeners) {
-        restored = restored != null || !resume ? restored : l.restore(run);
+      for (int i = 0; resume && restored == null && i < listeners.size(); i++) {
+        restored = listeners.get(i).restore(run);
       }
       if (restored != null) {
         state = restored.state();
