@@ -59,9 +59,10 @@ public record BenchResults(Map<String, Object> values) {
     } else {
       row(md, "DJL peer", "not run", "plain build; scripts/bench.sh builds with -Pdjl");
     }
-    row(md, "load " + values.get("load_patches") + " patches, peak RSS (child JVM)",
+    row(md, "load " + values.get("load_patches") + " patches onto the heap (decode cache off), peak RSS (child JVM)",
         num("load_peak_rss_mb") + " MB", "baseline " + num("load_baseline_rss_mb") + " MB");
-    row(md, "extrapolated peak RSS for 220,025 patches", num("load_peak_rss_mb_220k") + " MB", "linear in patches");
+    row(md, "extrapolated peak RSS for 220,025 patches on the heap", num("load_peak_rss_mb_220k") + " MB",
+        "linear in patches; train's default memory-mapped store: pcam bench memory");
     @SuppressWarnings("unchecked")
     Map<String, Object> leak = (Map<String, Object>) values.get("leak_settings");
     row(md, "RSS before / after " + leak.get("steps") + " train steps",
