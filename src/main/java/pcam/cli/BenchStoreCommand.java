@@ -83,7 +83,7 @@ public final class BenchStoreCommand implements Runnable {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%d patches (mapped store: %s), batch %d, %d steps per round, %d pairs, loader threads %d, augmentation %s%n",
-        mapped.size(), mapped.isMapped(), batchSize, steps, pairs, loaderThreads, augmentation);
+        mapped.size(), mapped.isMapped(), batchSize, steps, pairs, loaderThreads, augmentation.describe());
     out.printf(Locale.ROOT, "mapped:  median %.1f img/s  rounds %s%n", median(mappedRates), format(mappedRates));
     out.printf(Locale.ROOT, "heap:    median %.1f img/s  rounds %s%n", median(heapRates), format(heapRates));
     out.printf(Locale.ROOT, "ratio mapped/heap: median %.3f  pairs %s%n", median(ratios), format(ratios));
