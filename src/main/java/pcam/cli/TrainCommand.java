@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.Initializer;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
@@ -46,6 +47,11 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Option(names = "--crop", paramLabel = "N", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
   private int crop;
+
+  @Option(names = "--head", paramLabel = "NAME", defaultValue = "flatten",
+      description = "flatten (the study's: the last feature map flattened into the 256-unit dense layer) | gap"
+          + " (global average pooling: each channel's mean, so the dense layer has 128 inputs instead of 12,800).")
+  private Head head;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "15")
   private int epochs;
@@ -122,7 +128,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
             denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema, head);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
     return config;

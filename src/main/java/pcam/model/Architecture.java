@@ -93,17 +93,29 @@ public enum Architecture {
     }
   }
 
+  /** The mean of each channel over the feature map (Keras GlobalAveragePooling2D). */
+  public record GlobalAveragePool(String name, int[] outputShape) implements Layer {
+    public long params() {
+      return 0;
+    }
+  }
+
   public record Dense(String name, int inUnits, int units, boolean relu, int[] outputShape) implements Layer {
     public long params() {
       return (long) inUnits * units + units;
     }
   }
 
+  /** The study's layers: {@link #layers(int, boolean, double, double, Head)} with {@link Head#FLATTEN}. */
+  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout) {
+    return layers(crop, dropout, convDropout, denseDropout, Head.FLATTEN);
+  }
+
   /**
    * The layers for a {@code crop}x{@code crop} input; dropout layers appear only when {@code
    * dropout} is on. Keras names: conv2d, conv2d_1, ..., like the study's summary.
    */
-  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout) {
+  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout, Head head) {
     checkCrop(crop);
     Names names = new Names();
     List<Layer> layers = new ArrayList<>();
@@ -123,8 +135,12 @@ public enum Architecture {
         layers.add(new Dropout(names.next("dropout"), convDropout, new int[] {size, size, channels}));
       }
     }
-    int flat = size * size * channels;
-    layers.add(new Flatten(names.next("flatten"), new int[] {flat}));
+    int flat = head == Head.GAP ? channels : size * size * channels;
+    if (head == Head.GAP) {
+      layers.add(new GlobalAveragePool(names.next("global_average_pooling2d"), new int[] {flat}));
+    } else {
+      layers.add(new Flatten(names.next("flatten"), new int[] {flat}));
+    }
     layers.add(new Dense(names.next("dense"), flat, DENSE_UNITS, true, new int[] {DENSE_UNITS}));
     if (dropout) {
       layers.add(new Dropout(names.next("dropout"), denseDropout, new int[] {DENSE_UNITS}));

@@ -23,6 +23,7 @@ import pcam.model.Architecture.Conv;
 import pcam.model.Architecture.Dense;
 import pcam.model.Architecture.Dropout;
 import pcam.model.Architecture.Flatten;
+import pcam.model.Architecture.GlobalAveragePool;
 import pcam.model.Architecture.Layer;
 import pcam.model.Architecture.MaxPool;
 
@@ -237,6 +238,8 @@ public final class CnnGraph {
         x = dropout(scope, x, (float) dropout.rate(), step, dropoutSeeds.get(layer.name()));
       } else if (layer instanceof Flatten flatten) {
         x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
+      } else if (layer instanceof GlobalAveragePool) {
+        x = scope.math.mean(x, scope.constant(new int[] {1, 2}));
       } else if (layer instanceof Dense dense) {
         x = scope.nn.biasAdd(scope.linalg.matMul(x, w.kernel()), w.bias());
         if (dense.relu()) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.Initializer;
 import pcam.model.ModelSpec;
 import pcam.model.ModelSource;
@@ -25,6 +26,7 @@ import pcam.util.Json;
  * @param seed weights, dropout masks, batch order and augmentation
  * @param ema decay of the exponential moving average of the weights that is validated, kept as
  *     best and exported; 0 = none (also what a config.json written before it existed reads as)
+ * @param head flatten (the study's) or gap; a config.json written before it existed reads as flatten
  */
 public record RunConfig(
     Architecture model,
@@ -46,12 +48,17 @@ public record RunConfig(
     String device,
     long seed,
     DataSpec data,
-    double ema) implements RunSpec {
+    double ema,
+    Head head) implements RunSpec {
+
+  public RunConfig {
+    head = head == null ? Head.FLATTEN : head;
+  }
 
   public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
-    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema);
+    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema, head);
   }
 
   @Override

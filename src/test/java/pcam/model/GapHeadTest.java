@@ -1,0 +1,160 @@
+package pcam.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pcam.TestPatches;
+import pcam.data.Batch;
+import pcam.data.PatchSet;
+import pcam.model.Architecture.Layer;
+
+/** {@code --head gap}: the layer list, the graph against a plain-loop forward pass, export and resume. */
+class GapHeadTest {
+  private static final int CROP = 32;
+
+  private static ModelSpec spec(boolean dropout) {
+    return new ModelSpec(Architecture.CNN3, CROP, dropout, 0.25, 0.25, 0, 0, Initializer.GLOROT_UNIFORM, Optimizer.ADAM, 3)
+        .withHead(Head.GAP);
+  }
+
+  /** By hand: convs 3*3*Cin*Cout + Cout; the dense layer sees the 128 channel means, not the flattened map. */
+  @Test
+  void layersReplaceFlattenByChannelMeansAndTheDefaultStaysTheStudys() {
+    List<Layer> cnn3 = Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.GAP);
+    Layer gap = cnn3.stream().filter(l -> l instanceof Architecture.GlobalAveragePool).findFirst().orElseThrow();
+    assertThat(gap.name()).isEqualTo("global_average_pooling2d");
+    assertThat(gap.outputShape()).containsExactly(128);
+    assertThat(cnn3).noneMatch(l -> l instanceof Architecture.Flatten);
+    long convs = (27 * 32 + 32) + (9 * 32 * 64 + 64) + (9 * 64 * 128 + 128);
+    long dense = (128 * 256 + 256) + (256 + 1);
+    assertThat(Architecture.totalParams(cnn3)).isEqualTo(convs + dense).isEqualTo(126_529);
+    // cnn9 at crop 60 ends in a 2x2x128 map: flattened, the dense layer has 4x128 inputs; pooled, 128.
+    assertThat(Architecture.totalParams(Architecture.CNN9.layers(60, true, 0.3, 0.3))
+            - Architecture.totalParams(Architecture.CNN9.layers(60, true, 0.3, 0.3, Head.GAP)))
+        .isEqualTo((4 * 128 - 128) * 256L);
+    assertThat(Architecture.CNN3.layers(96, true, 0.25, 0.25)).usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.FLATTEN));
+    assertThat(ModelSpec.defaults(Architecture.CNN3, 1).head()).isEqualTo(Head.FLATTEN);
+    assertThat(ModelSummary.render(Architecture.CNN3, 96, true, 0.25, 0.25, Head.GAP))
+        .contains("(None, 128)").contains("Total params: 126,529");
+  }
+
+  @Test
+  void probabilitiesEqualAPlainLoopForwardPass() {
+    PatchSet set = TestPatches.synthetic(4, 9);
+    Batch batch = TestPatches.batch(set);
+    try (CnnModel model = CnnModel.create(spec(true), Device.AUTO, 1)) {
+      model.trainStep(batch, 1e-2f); // weights away from their initial values, biases non-zero
+      float[] probabilities = model.predict(batch);
+      for (int i = 0; i < set.size(); i++) {
+        double expected = reference(model, set.pixels(i));
+        assertThat((double) probabilities[i]).as("patch %d", i).isCloseTo(expected, within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void exportAndResumeKeepTheHead(@TempDir Path dir) {
+    Batch batch = TestPatches.batch(TestPatches.synthetic(6, 2));
+    float[] expected;
+    float nextLoss;
+    ModelSpec spec = spec(true).withEma(0.9);
+    try (CnnModel model = CnnModel.create(spec, Device.AUTO, 1)) {
+      model.trainStep(batch, 1e-3f);
+      model.saveCheckpoint(dir.resolve("ckpt"));
+      nextLoss = model.trainStep(batch, 1e-3f).loss();
+      expected = model.predict(batch);
+      model.exportSavedModel(dir.resolve("model"));
+    }
+    try (SavedModelScorer scorer = SavedModelScorer.load(dir.resolve("model"))) {
+      assertThat(scorer.predict(batch)).containsExactly(expected);
+    }
+    try (CnnModel resumed = CnnModel.create(spec, Device.AUTO, 1)) {
+      resumed.restoreCheckpoint(dir.resolve("ckpt"));
+      assertThat(resumed.trainStep(batch, 1e-3f).loss()).isEqualTo(nextLoss);
+    }
+  }
+
+  /** cnn3 with the GAP head on one 96x96 uint8 patch, centre crop, 1/255, no dropout; double precision. */
+  private static double reference(CnnModel model, byte[] pixels) {
+    int offset = (96 - CROP) / 2;
+    int size = CROP;
+    int channels = 3;
+    double[] x = new double[size * size * channels];
+    for (int y = 0; y < size; y++) {
+      for (int c = 0; c < size; c++) {
+        for (int ch = 0; ch < 3; ch++) {
+          x[(y * size + c) * 3 + ch] = (pixels[((y + offset) * 96 + c + offset) * 3 + ch] & 0xFF) / 255.0;
+        }
+      }
+    }
+    String[] convs = {"conv2d", "conv2d_1", "conv2d_2"};
+    int[] filters = {32, 64, 128};
+    for (int layer = 0; layer < 3; layer++) {
+      float[] k = model.variable(convs[layer] + "/kernel");
+      float[] b = model.variable(convs[layer] + "/bias");
+      int f = filters[layer];
+      int out = size - 2;
+      double[] conv = new double[out * out * f];
+      for (int y = 0; y < out; y++) {
+        for (int c = 0; c < out; c++) {
+          for (int o = 0; o < f; o++) {
+            double sum = b[o];
+            for (int dy = 0; dy < 3; dy++) {
+              for (int dx = 0; dx < 3; dx++) {
+                for (int i = 0; i < channels; i++) {
+                  sum += x[((y + dy) * size + c + dx) * channels + i] * k[((dy * 3 + dx) * channels + i) * f + o];
+                }
+              }
+            }
+            conv[(y * out + c) * f + o] = Math.max(0, sum);
+          }
+        }
+      }
+      int pooled = out / 2;
+      x = new double[pooled * pooled * f];
+      for (int y = 0; y < pooled; y++) {
+        for (int c = 0; c < pooled; c++) {
+          for (int o = 0; o < f; o++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int dy = 0; dy < 2; dy++) {
+              for (int dx = 0; dx < 2; dx++) {
+                m = Math.max(m, conv[((2 * y + dy) * out + 2 * c + dx) * f + o]);
+              }
+            }
+            x[(y * pooled + c) * f + o] = m;
+          }
+        }
+      }
+      size = pooled;
+      channels = f;
+    }
+    double[] means = new double[channels];
+    for (int p = 0; p < size * size; p++) {
+      for (int o = 0; o < channels; o++) {
+        means[o] += x[p * channels + o] / (size * size);
+      }
+    }
+    double[] hidden = dense(model, "dense", means, 256, true);
+    double logit = dense(model, "dense_1", hidden, 1, false)[0];
+    return 1 / (1 + Math.exp(-logit));
+  }
+
+  private static double[] dense(CnnModel model, String name, double[] in, int units, boolean relu) {
+    float[] k = model.variable(name + "/kernel");
+    float[] b = model.variable(name + "/bias");
+    double[] out = new double[units];
+    for (int u = 0; u < units; u++) {
+      double sum = b[u];
+      for (int i = 0; i < in.length; i++) {
+        sum += in[i] * k[i * units + u];
+      }
+      out[u] = relu ? Math.max(0, sum) : sum;
+    }
+    return out;
+  }
+}
