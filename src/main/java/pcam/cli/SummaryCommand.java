@@ -29,11 +29,14 @@ public final class SummaryCommand implements Runnable {
   @Option(names = "--head", defaultValue = "flatten", description = "flatten (the study's) | gap (global average pooling).")
   private Head head;
 
+  @Option(names = "--batch-norm", defaultValue = "false", description = "With batch normalisation after each conv.")
+  private boolean batchNorm;
+
   @Override
   public void run() {
     Architecture architecture = model;
     spec.commandLine().getOut().print(
-        ModelSummary.render(architecture, crop, dropout, architecture.defaultConvDropout(), architecture.defaultDenseDropout(), head));
+        ModelSummary.render(architecture, crop, dropout, architecture.defaultConvDropout(), architecture.defaultDenseDropout(), head, batchNorm));
     spec.commandLine().getOut().flush();
   }
 }

@@ -53,6 +53,11 @@ public final class TrainCommand implements Runnable, UsesFiles {
           + " (global average pooling: each channel's mean, so the dense layer has 128 inputs instead of 12,800).")
   private Head head;
 
+  @Option(names = "--batch-norm", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Batch normalisation after each conv, before its ReLU (moving averages with momentum 0.9, the"
+          + " averaged statistics scored). Off: the study's networks.")
+  private boolean batchNorm;
+
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "15")
   private int epochs;
 
@@ -128,7 +133,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
             lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
             convDropout != null ? convDropout : architecture.defaultConvDropout(),
             denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema, head);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema, head, batchNorm);
     config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
     config.plan(1);
     return config;

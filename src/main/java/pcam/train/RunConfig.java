@@ -27,6 +27,7 @@ import pcam.util.Json;
  * @param ema decay of the exponential moving average of the weights that is validated, kept as
  *     best and exported; 0 = none (also what a config.json written before it existed reads as)
  * @param head flatten (the study's) or gap; a config.json written before it existed reads as flatten
+ * @param batchNorm batch normalisation after each conv; false in a config.json written before it existed
  */
 public record RunConfig(
     Architecture model,
@@ -49,7 +50,8 @@ public record RunConfig(
     long seed,
     DataSpec data,
     double ema,
-    Head head) implements RunSpec {
+    Head head,
+    boolean batchNorm) implements RunSpec {
 
   public RunConfig {
     head = head == null ? Head.FLATTEN : head;
@@ -58,7 +60,7 @@ public record RunConfig(
   public static final String FILE = RunDirectory.CONFIG;
 
   public ModelSpec modelSpec() {
-    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema, head);
+    return new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema, head, batchNorm);
   }
 
   @Override

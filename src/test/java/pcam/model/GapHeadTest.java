@@ -24,7 +24,7 @@ class GapHeadTest {
   /** By hand: convs 3*3*Cin*Cout + Cout; the dense layer sees the 128 channel means, not the flattened map. */
   @Test
   void layersReplaceFlattenByChannelMeansAndTheDefaultStaysTheStudys() {
-    List<Layer> cnn3 = Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.GAP);
+    List<Layer> cnn3 = Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.GAP, false);
     Layer gap = cnn3.stream().filter(l -> l instanceof Architecture.GlobalAveragePool).findFirst().orElseThrow();
     assertThat(gap.name()).isEqualTo("global_average_pooling2d");
     assertThat(gap.outputShape()).containsExactly(128);
@@ -34,12 +34,12 @@ class GapHeadTest {
     assertThat(Architecture.totalParams(cnn3)).isEqualTo(convs + dense).isEqualTo(126_529);
     // cnn9 at crop 60 ends in a 2x2x128 map: flattened, the dense layer has 4x128 inputs; pooled, 128.
     assertThat(Architecture.totalParams(Architecture.CNN9.layers(60, true, 0.3, 0.3))
-            - Architecture.totalParams(Architecture.CNN9.layers(60, true, 0.3, 0.3, Head.GAP)))
+            - Architecture.totalParams(Architecture.CNN9.layers(60, true, 0.3, 0.3, Head.GAP, false)))
         .isEqualTo((4 * 128 - 128) * 256L);
     assertThat(Architecture.CNN3.layers(96, true, 0.25, 0.25)).usingRecursiveFieldByFieldElementComparator()
-        .isEqualTo(Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.FLATTEN));
+        .isEqualTo(Architecture.CNN3.layers(96, true, 0.25, 0.25, Head.FLATTEN, false));
     assertThat(ModelSpec.defaults(Architecture.CNN3, 1).head()).isEqualTo(Head.FLATTEN);
-    assertThat(ModelSummary.render(Architecture.CNN3, 96, true, 0.25, 0.25, Head.GAP))
+    assertThat(ModelSummary.render(Architecture.CNN3, 96, true, 0.25, 0.25, Head.GAP, false))
         .contains("(None, 128)").contains("Total params: 126,529");
   }
 
@@ -51,7 +51,7 @@ class GapHeadTest {
       model.trainStep(batch, 1e-2f); // weights away from their initial values, biases non-zero
       float[] probabilities = model.predict(batch);
       for (int i = 0; i < set.size(); i++) {
-        double expected = reference(model, set.pixels(i));
+        double expected = ReferenceCnn3.probability(model, set.pixels(i), CROP);
         assertThat((double) probabilities[i]).as("patch %d", i).isCloseTo(expected, within(1e-5));
       }
     }
@@ -77,84 +77,5 @@ class GapHeadTest {
       resumed.restoreCheckpoint(dir.resolve("ckpt"));
       assertThat(resumed.trainStep(batch, 1e-3f).loss()).isEqualTo(nextLoss);
     }
-  }
-
-  /** cnn3 with the GAP head on one 96x96 uint8 patch, centre crop, 1/255, no dropout; double precision. */
-  private static double reference(CnnModel model, byte[] pixels) {
-    int offset = (96 - CROP) / 2;
-    int size = CROP;
-    int channels = 3;
-    double[] x = new double[size * size * channels];
-    for (int y = 0; y < size; y++) {
-      for (int c = 0; c < size; c++) {
-        for (int ch = 0; ch < 3; ch++) {
-          x[(y * size + c) * 3 + ch] = (pixels[((y + offset) * 96 + c + offset) * 3 + ch] & 0xFF) / 255.0;
-        }
-      }
-    }
-    String[] convs = {"conv2d", "conv2d_1", "conv2d_2"};
-    int[] filters = {32, 64, 128};
-    for (int layer = 0; layer < 3; layer++) {
-      float[] k = model.variable(convs[layer] + "/kernel");
-      float[] b = model.variable(convs[layer] + "/bias");
-      int f = filters[layer];
-      int out = size - 2;
-      double[] conv = new double[out * out * f];
-      for (int y = 0; y < out; y++) {
-        for (int c = 0; c < out; c++) {
-          for (int o = 0; o < f; o++) {
-            double sum = b[o];
-            for (int dy = 0; dy < 3; dy++) {
-              for (int dx = 0; dx < 3; dx++) {
-                for (int i = 0; i < channels; i++) {
-                  sum += x[((y + dy) * size + c + dx) * channels + i] * k[((dy * 3 + dx) * channels + i) * f + o];
-                }
-              }
-            }
-            conv[(y * out + c) * f + o] = Math.max(0, sum);
-          }
-        }
-      }
-      int pooled = out / 2;
-      x = new double[pooled * pooled * f];
-      for (int y = 0; y < pooled; y++) {
-        for (int c = 0; c < pooled; c++) {
-          for (int o = 0; o < f; o++) {
-            double m = Double.NEGATIVE_INFINITY;
-            for (int dy = 0; dy < 2; dy++) {
-              for (int dx = 0; dx < 2; dx++) {
-                m = Math.max(m, conv[((2 * y + dy) * out + 2 * c + dx) * f + o]);
-              }
-            }
-            x[(y * pooled + c) * f + o] = m;
-          }
-        }
-      }
-      size = pooled;
-      channels = f;
-    }
-    double[] means = new double[channels];
-    for (int p = 0; p < size * size; p++) {
-      for (int o = 0; o < channels; o++) {
-        means[o] += x[p * channels + o] / (size * size);
-      }
-    }
-    double[] hidden = dense(model, "dense", means, 256, true);
-    double logit = dense(model, "dense_1", hidden, 1, false)[0];
-    return 1 / (1 + Math.exp(-logit));
-  }
-
-  private static double[] dense(CnnModel model, String name, double[] in, int units, boolean relu) {
-    float[] k = model.variable(name + "/kernel");
-    float[] b = model.variable(name + "/bias");
-    double[] out = new double[units];
-    for (int u = 0; u < units; u++) {
-      double sum = b[u];
-      for (int i = 0; i < in.length; i++) {
-        sum += in[i] * k[i * units + u];
-      }
-      out[u] = relu ? Math.max(0, sum) : sum;
-    }
-    return out;
   }
 }

@@ -20,7 +20,7 @@ class RunConfigTest {
             Architecture.CNN9, 72, 7, 32, Optimizer.RMSPROP, 5e-4,
             new LearningRateSchedule.Config(LearningRateSchedule.Kind.PLATEAU, 3, 0.2, 4, 1e-6), false, 0.1, 0.4,
             1e-3, 2e-3, Initializer.LECUN_NORMAL, new Augmentation(true, false, 40), 3, 2, "cpu", 1234,
-            new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true), 0.99, Head.GAP);
+            new DataSpec(Path.of("/d/train_labels.csv"), Path.of("/d/train"), 10_000, null, 0.2, 1234, 10, 245, true, false, true), 0.99, Head.GAP, true);
     config.save(run);
     assertThat(RunConfig.load(run)).isEqualTo(config);
 
@@ -51,5 +51,6 @@ class RunConfigTest {
     assertThat(config.augmentation()).isEqualTo(Augmentation.FLIPS);
     assertThat(config.head()).isEqualTo(Head.FLATTEN);
     assertThat(config.modelSpec().head()).isEqualTo(Head.FLATTEN);
+    assertThat(config.modelSpec().batchNorm()).isFalse();
   }
 }
