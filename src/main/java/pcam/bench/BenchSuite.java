@@ -156,11 +156,12 @@ public final class BenchSuite {
       LOG.info("end-to-end train ...");
       Throughput.TrainResult train =
           Throughput.train(cnn3, patches, headline, Augmentation.DEFAULT, settings.loaderThreads(), 4,
-              1e-3f, plan(1536, headline, settings.quick() ? 1 : 3));
+              1e-3f, plan(1536, headline, settings.quick() ? 1 : 5));
       r.put("e2e_train_batch", headline);
       r.put("e2e_train_img_s", round(train.endToEnd(), 1));
       r.put("e2e_train_graph_only_img_s", round(train.graphOnly(), 1));
       r.put("e2e_train_ratio", round(train.ratio(), 3));
+      r.put("e2e_train_best_ratio", round(train.bestRatio(), 3));
       r.put("loader_only_img_s", round(Throughput.loaderOnly(patches, headline, Augmentation.DEFAULT,
           settings.loaderThreads(), settings.quick() ? 2 : 40), 0));
 

@@ -26,7 +26,8 @@ public final class FlopCount {
     return 3 * forwardPerImage(layers) - firstLayer;
   }
 
-  private static long forward(Layer layer) {
+  /** One layer's forward FLOPs per image (0 for layers other than conv and dense). */
+  public static long forward(Layer layer) {
     if (layer instanceof Conv conv) {
       int[] out = conv.outputShape();
       return 2L * out[0] * out[1] * Architecture.KERNEL * Architecture.KERNEL * conv.inChannels() * conv.filters();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks. Each reports throughput as a ratio against a baseline measured in the same run.",
     subcommands = {BenchAllCommand.class, BenchTrainCommand.class, BenchPredictCommand.class, BenchSoakCommand.class,
-        BenchSlideCommand.class, BenchMemoryCommand.class, BenchStoreCommand.class})
+        BenchSlideCommand.class, BenchMemoryCommand.class, BenchStoreCommand.class, BenchOpsCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec private CommandSpec spec;
 

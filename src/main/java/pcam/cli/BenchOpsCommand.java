@@ -1,0 +1,106 @@
+package pcam.cli;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import pcam.bench.FlopCount;
+import pcam.bench.GraphFlops;
+import pcam.bench.MatmulBench;
+import pcam.bench.OpProfile;
+import pcam.bench.Throughput;
+import pcam.data.Batch;
+import pcam.model.Architecture;
+import pcam.model.CnnModel;
+import pcam.model.Device;
+import pcam.model.ModelSpec;
+import pcam.util.InputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "ops",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description =
+        "Where a training step's time goes: TensorFlow's own full trace of each op (after its graph rewrites, so"
+            + " oneDNN's kernels appear under their own names), summed by op type and listed by node. Convolutions and"
+            + " matrix products also get their FLOP rate, as a fraction of a 2048x2048 float32 matmul timed in the same"
+            + " run: the kernels that fall short of the machine's ceiling stand out. Synthetic batch, cnn3/cnn9 defaults.")
+public final class BenchOpsCommand implements Runnable {
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--model", defaultValue = "cnn3", description = "cnn3 | cnn9")
+  private Architecture model;
+
+  @Option(names = "--batch-size", defaultValue = "64")
+  private int batchSize;
+
+  @Option(names = "--steps", defaultValue = "20", description = "Traced steps (after warm-up).")
+  private int steps;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Untraced steps first.")
+  private int warmup;
+
+  @Option(names = "--top", defaultValue = "25", description = "Nodes listed, slowest first.")
+  private int top;
+
+  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
+  private int threads;
+
+  @Override
+  public void run() {
+    if (batchSize <= 0 || steps <= 0 || warmup < 0 || top < 0) {
+      throw new InputException("--batch-size and --steps must be > 0, --warmup and --top >= 0");
+    }
+    ModelSpec modelSpec = ModelSpec.defaults(model, 1);
+    float lr = (float) model.defaultLearningRate();
+    OpProfile profile = new OpProfile();
+    double ceiling = 0;
+    Map<String, Long> flops = new HashMap<>();
+    try (CnnModel cnn = CnnModel.create(modelSpec, Device.parse("cpu"), threads);
+        MatmulBench matmul = new MatmulBench(2048, Device.parse("cpu").sessionConfig(threads))) {
+      Batch batch = Throughput.firstBatch(BenchTrainCommand.synthetic(batchSize), batchSize);
+      for (int i = 0; i < warmup; i++) {
+        cnn.trainStep(batch, lr);
+      }
+      for (int i = 0; i < steps; i++) {
+        ceiling = Math.max(ceiling, matmul.gflops());
+        cnn.trainStep(batch, lr, profile::add);
+      }
+      for (OpProfile.Node node : profile.nodes()) {
+        flops.put(node.name(), GraphFlops.of(cnn.graph(), node.name(), node.op(), batchSize));
+      }
+    }
+    long counted = flops.values().stream().mapToLong(Long::longValue).sum();
+    long expected = FlopCount.trainPerImage(modelSpec.layers()) * batchSize;
+    print(spec.commandLine().getOut(), profile, flops, ceiling);
+    spec.commandLine().getOut().printf(Locale.ROOT,
+        "%nFLOPs per step from the traced ops' shapes: %,d; from the layer list (FlopCount): %,d%n", counted, expected);
+    spec.commandLine().getOut().flush();
+  }
+
+  private void print(PrintWriter out, OpProfile profile, Map<String, Long> flops, double ceiling) {
+    double wall = profile.wallMicrosPerStep();
+    double total = profile.nodes().stream().mapToDouble(OpProfile.Node::micros).sum();
+    out.printf(Locale.ROOT, "%s batch %d, %d traced steps: %.1f ms per step (first op start to last op end), ops sum %.1f ms;"
+            + " matmul 2048² %.1f GFLOP/s (fastest product, timed between the steps)%n",
+        model.cliName(), batchSize, profile.steps(), wall / 1e3, total / 1e3, ceiling);
+    out.printf(Locale.ROOT, "%n%-44s %9s %7s%n", "op type", "ms/step", "share");
+    profile.byOp().forEach((op, micros) ->
+        out.printf(Locale.ROOT, "%-44s %9.2f %6.1f%%%n", op, micros / 1e3, 100 * micros / total));
+    out.printf(Locale.ROOT, "%n%-56s %-36s %9s %7s %9s %9s%n", "node", "op", "ms/step", "share", "GFLOP/s", "of matmul");
+    List<OpProfile.Node> nodes = profile.nodes();
+    for (OpProfile.Node node : nodes.subList(0, Math.min(top, nodes.size()))) {
+      long f = flops.get(node.name());
+      String rate = f == 0 ? "" : String.format(Locale.ROOT, "%9.1f", f / node.micros() / 1e3);
+      String fraction = f == 0 || ceiling == 0 ? "" : String.format(Locale.ROOT, "%9.3f", f / node.micros() / 1e3 / ceiling);
+      out.printf(Locale.ROOT, "%-56s %-36s %9.2f %6.1f%% %9s %9s%n",
+          node.name(), node.op(), node.micros() / 1e3, 100 * node.micros() / total, rate, fraction);
+    }
+    out.flush();
+  }
+}
