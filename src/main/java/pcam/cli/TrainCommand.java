@@ -50,7 +50,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Option(names = "--head", paramLabel = "NAME", defaultValue = "flatten",
       description = "flatten (the study's: the last feature map flattened into the 256-unit dense layer) | gap"
-          + " (global average pooling: each channel's mean, so the dense layer has 128 inputs instead of 12,800).")
+          + " (global average pooling: each channel's mean, so the dense layer has 128 inputs instead of cnn3's 12,800 at crop 96).")
   private Head head;
 
   @Option(names = "--batch-norm", negatable = true, defaultValue = "false", fallbackValue = "true",
