@@ -2,6 +2,7 @@ package pcam.bench;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -24,6 +26,7 @@ import ai.djl.training.tracker.Tracker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * The peer a Java user would otherwise pick: the study's cnn3, built and trained with DJL on the
@@ -69,6 +72,20 @@ public final class DjlPeer {
       }
     }
     return result;
+  }
+
+  /**
+   * What the peer runs on, so two runs can be compared: PyTorch's version, its intra- and
+   * inter-op thread counts (DJL sets them from {@code -Dai.djl.pytorch.num_threads} and {@code
+   * -Dai.djl.pytorch.num_interop_threads}, else PyTorch's defaults) and the features the native
+   * library was built with (e.g. MKLDNN, i.e. oneDNN convolutions).
+   */
+  public static String describe() {
+    System.setProperty("ai.djl.offline", "true");
+    Engine engine = Engine.getEngine("PyTorch");
+    return "PyTorch " + engine.getVersion() + ", intra-op threads " + JniUtils.getNumThreads() + ", inter-op threads "
+        + JniUtils.getNumInteropThreads() + ", features " + new TreeSet<>(JniUtils.getFeatures())
+        + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", ATEN_CPU_CAPABILITY=" + System.getenv("ATEN_CPU_CAPABILITY");
   }
 
   private static double best(int batchSize, int warmupSteps, int timedSteps, int rounds, Runnable step) {
@@ -140,6 +157,7 @@ public final class DjlPeer {
 
   public static void main(String[] args) {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+    System.out.println(describe());
     System.out.println(measure(batch, 3, 20, 2));
   }
 }

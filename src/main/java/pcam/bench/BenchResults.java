@@ -51,7 +51,7 @@ public record BenchResults(Map<String, Object> values) {
     row(md, "**e2e_predict_ratio**", num("e2e_predict_ratio"), "≥ 0.90; median of paired rounds (best ÷ best: "
         + num("e2e_predict_best_ratio") + "); model thread waiting for decode: " + num("e2e_predict_starved_fraction") + " of the time");
     if (Boolean.TRUE.equals(values.get("djl_available"))) {
-      row(md, "DJL 0.36 + PyTorch 2.7.1 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params)",
+      row(md, "DJL 0.36 cnn3 batch " + values.get("djl_batch") + " (" + values.get("djl_params") + " params; " + values.get("djl_setup") + ")",
           "train " + num("djl_train_img_s") + ", infer " + num("djl_infer_img_s") + " img/s",
           "pcam next to it: train " + num("pcam_vs_djl_train_img_s") + ", infer " + num("pcam_vs_djl_infer_img_s"));
       row(md, "**vs_djl_train**", num("vs_djl_train"), "≥ 1.2");
@@ -59,9 +59,10 @@ public record BenchResults(Map<String, Object> values) {
     } else {
       row(md, "DJL peer", "not run", "plain build; scripts/bench.sh builds with -Pdjl");
     }
-    row(md, "load " + values.get("load_patches") + " patches, peak RSS (child JVM)",
+    row(md, "load " + values.get("load_patches") + " patches onto the heap (decode cache off), peak RSS (child JVM)",
         num("load_peak_rss_mb") + " MB", "baseline " + num("load_baseline_rss_mb") + " MB");
-    row(md, "extrapolated peak RSS for 220,025 patches", num("load_peak_rss_mb_220k") + " MB", "linear in patches");
+    row(md, "extrapolated peak RSS for 220,025 patches on the heap", num("load_peak_rss_mb_220k") + " MB",
+        "linear in patches; train's default memory-mapped store: pcam bench memory");
     @SuppressWarnings("unchecked")
     Map<String, Object> leak = (Map<String, Object>) values.get("leak_settings");
     row(md, "RSS before / after " + leak.get("steps") + " train steps",

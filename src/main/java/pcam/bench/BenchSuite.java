@@ -1,15 +1,11 @@
 package pcam.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import javax.imageio.ImageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +16,7 @@ import pcam.data.Datasets;
 import pcam.data.PatchReader;
 import pcam.data.PatchSet;
 import pcam.data.SyntheticPatches;
+import pcam.data.TiffSource;
 import pcam.eval.Predictor;
 import pcam.eval.ScoringBenchmark;
 import pcam.eval.Tta;
@@ -80,7 +77,9 @@ public final class BenchSuite {
     r.put("load_peak_rss_mb_220k", round(load.peakMbAt(LoadProbe.KAGGLE_TRAIN_PATCHES), 0));
 
     PatchSet patches = Datasets.loadLabelled(noCache(data));
-    List<Path> files = tiffs(data.resolve("train"), settings.quick() ? 128 : 4000);
+    TiffSource trainImages = TiffSource.unlabelled(data.resolve("train"), null);
+    int decodeFiles = Math.min(trainImages.ids().size(), settings.quick() ? 128 : 4000);
+    List<Path> files = java.util.stream.IntStream.range(0, decodeFiles).mapToObj(trainImages::file).toList();
 
     LOG.info("decode ...");
     int cores = machine.cores();
@@ -168,7 +167,7 @@ public final class BenchSuite {
       LOG.info("end-to-end predict ...");
       Path exported = work.resolve("cnn3-model");
       cnn3.exportSavedModel(exported);
-      List<String> ids = files.stream().limit(settings.quick() ? 128 : 2048).map(BenchSuite::id).toList();
+      List<String> ids = trainImages.ids().subList(0, Math.min(files.size(), settings.quick() ? 128 : 2048));
       try (SavedModelScorer scorer = SavedModelScorer.load(exported, device.sessionConfig(settings.tfThreads()))) {
         Predictor.Options options = Predictor.Options.defaults(headline, Tta.NONE);
         ScoringBenchmark.Result predict = ScoringBenchmark.run(scorer, data.resolve("train"), ids, options, settings.quick() ? 1 : 5);
@@ -184,6 +183,7 @@ public final class BenchSuite {
       Batch batch = Throughput.firstBatch(patches, headline);
       Throughput.Plan djlPlan = plan(settings.quick() ? 32 : 768, headline, rounds);
       r.put("djl_available", DjlBridge.available());
+      r.put("djl_setup", DjlBridge.describe().orElse(null));
       r.put("djl_batch", headline);
       Optional<Map<String, Double>> djl = DjlBridge.measure(headline, djlPlan);
       if (djl.isPresent()) {
@@ -233,19 +233,6 @@ public final class BenchSuite {
   private static DataSpec noCache(Path dir) {
     return new DataSpec(dir.resolve("train_labels.csv"), dir.resolve("train"), null, null, 0, 1,
         DataSpec.DEFAULT_DARK_THRESHOLD, DataSpec.DEFAULT_BRIGHT_THRESHOLD, false, false, false);
-  }
-
-  private static List<Path> tiffs(Path dir, int limit) {
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.filter(p -> p.getFileName().toString().endsWith(".tif")).sorted().limit(limit).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
-  }
-
-  private static String id(Path tif) {
-    String name = tif.getFileName().toString();
-    return name.substring(0, name.length() - ".tif".length());
   }
 
   private Throughput.Plan plan(int images, int batch, int rounds) {

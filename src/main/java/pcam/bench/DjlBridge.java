@@ -23,6 +23,20 @@ public final class DjlBridge {
     }
   }
 
+  /** The peer's engine, threads and build features ({@code DjlPeer.describe}), or empty without the peer. */
+  public static Optional<String> describe() {
+    if (!available()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of((String) Class.forName(PEER).getMethod("describe").invoke(null));
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("DJL peer present but unusable: " + e, e);
+    }
+  }
+
   /** cnn3 train and infer img/s ({@code train_img_s}, {@code infer_img_s}), or empty without the peer. */
   @SuppressWarnings("unchecked")
   public static Optional<Map<String, Double>> measure(int batchSize, Throughput.Plan plan) {

@@ -10,9 +10,11 @@ import pcam.data.Datasets;
 import pcam.data.PatchSet;
 
 /**
- * Peak memory for loading a labelled Kaggle folder into memory, as {@code pcam train} does (decode
- * cache off, so every file is decoded). Measured in a fresh JVM: the peak (VmHWM) is process-wide,
- * so in the benchmark's own process it would include TensorFlow and earlier benchmarks.
+ * Peak memory for loading a labelled Kaggle folder onto the heap, as {@code pcam train} did before
+ * the memory-mapped store (decode cache off, so every file is decoded and the pixels live on the
+ * heap): the baseline that store is measured against. {@code pcam bench memory} measures train's
+ * default. Measured in a fresh JVM: the peak (VmHWM) is process-wide, so in the benchmark's own
+ * process it would include TensorFlow and earlier benchmarks.
  */
 public final class LoadProbe {
   /** RSS before loading, peak RSS, and patches loaded. */

@@ -26,13 +26,29 @@ public record Machine(int cores, String cpuModel, double ramGb, List<String> vec
         VECTOR_FLAGS.stream().filter(flags::contains).toList(), isa(flags));
   }
 
+  /**
+   * The first processor's model name, with its family and model numbers when /proc gives them: a
+   * virtual machine may name only "AMD EPYC", and family 25 (Zen 3/4) and 26 (Zen 5) differ.
+   */
   static String cpuModel(List<String> cpuinfo) {
+    String name = field(cpuinfo, "model name");
+    String family = field(cpuinfo, "cpu family");
+    String model = field(cpuinfo, "model");
+    if (name == null) {
+      return "unknown";
+    }
+    return family == null || model == null ? name : name + " (family " + family + ", model " + model + ")";
+  }
+
+  /** The first processor's value of a /proc/cpuinfo field, or null. */
+  private static String field(List<String> cpuinfo, String key) {
     for (String line : cpuinfo) {
-      if (line.startsWith("model name")) {
-        return line.substring(line.indexOf(':') + 1).trim();
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
+        return line.substring(colon + 1).trim();
       }
     }
-    return "unknown";
+    return null;
   }
 
   /** The first processor's flags. */

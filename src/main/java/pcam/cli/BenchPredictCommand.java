@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pcam.data.SyntheticPatches;
-import pcam.eval.Predictor;
+import pcam.data.TiffSource;
 import pcam.eval.ScoringBenchmark;
 import pcam.model.SavedModelScorer;
 import pcam.util.AtomicFiles;
@@ -56,7 +56,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
         SyntheticPatches.write(synthetic.resolve("data"), 1, count, 42, false);
         dir = synthetic.resolve("data").resolve("test");
       }
-      List<String> ids = Predictor.listIds(dir, null);
+      List<String> ids = TiffSource.unlabelled(dir, null).ids();
       ids = ids.subList(0, Math.min(count, ids.size()));
       ScoringBenchmark.Result result;
       try (SavedModelScorer scorer = ModelArgument.open(model)) {

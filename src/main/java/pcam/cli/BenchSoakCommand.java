@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import pcam.bench.MemoryProbe;
 import pcam.data.Batch;
 import pcam.data.SyntheticPatches;
+import pcam.data.TiffSource;
 import pcam.eval.Predictor;
 import pcam.model.Architecture;
 import pcam.model.CnnModel;
@@ -76,7 +77,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
     try {
       SyntheticPatches.write(tmp.resolve("data"), 1, Math.min(distinct, patches), 42, false);
       Path images = tmp.resolve("data").resolve("test");
-      List<String> files = Predictor.listIds(images, null);
+      List<String> files = TiffSource.unlabelled(images, null).ids();
       List<String> ids = new ArrayList<>(patches);
       for (int i = 0; i < patches; i++) {
         ids.add(files.get(i % files.size()));

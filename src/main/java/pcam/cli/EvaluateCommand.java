@@ -124,8 +124,8 @@ public final class EvaluateCommand implements Callable<Integer>, UsesFiles {
     }
     BinaryMetrics.requireFinite(scored.probabilities(), scored.ids(), ModelArgument.describe(models)); // before anything is written
     EvaluationMetrics metrics = scored.metrics(threshold);
-    scored.write(dir.resolve(LabelledPredictions.FILE), meta);
-    metrics.write(dir.resolve(EvaluationMetrics.FILE));
+    scored.write(RunDirectory.at(dir).predictions(), meta);
+    metrics.write(RunDirectory.at(dir).metrics());
     Charts.roc(scored.probabilities(), scored.labels(), dir.resolve(RunReport.ROC_PNG));
     Charts.confusion(metrics.confusion(), threshold, dir.resolve(RunReport.CONFUSION_PNG));
     RunReport.write(dir);

@@ -3,9 +3,9 @@ package pcam.cli;
 import java.nio.file.Path;
 import java.util.List;
 import pcam.data.DataSpec;
-import pcam.interop.FinetuneConfig;
+import pcam.model.ModelSource;
 import pcam.model.Optimizer;
-import pcam.train.RunDirectory;
+import pcam.train.RunConfig;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -65,28 +65,16 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
 
   @Override
   public void run() {
-    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--savedmodel, --data and --out are required")) {
-      finetune(lock.dir().root());
-    }
-  }
-
-  private void finetune(Path runDir) {
-    FinetuneConfig config = loop.resuming() ? FinetuneConfig.load(runDir) : buildConfig();
-    loop.train(spec, "finetune", runDir, config);
+    loop.run(spec, "finetune", "--savedmodel, --data and --out are required", this::buildConfig);
   }
 
   @Override
   public List<PathGuard.Role> inputs() {
-    if (loop.resuming()) {
-      List<PathGuard.Role> roles = new java.util.ArrayList<>(LoopOptions.resumedInputs(loop.resume, dir -> FinetuneConfig.load(dir).data()));
-      if (!roles.isEmpty()) {
-        roles.add(PathGuard.Role.of("(config.json) savedModel", FinetuneConfig.load(loop.resume).savedModel())); // null: skipped
-      }
+    return loop.inputs(() -> {
+      List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
+      roles.add(PathGuard.Role.of("--savedmodel", savedModel));
       return roles;
-    }
-    List<PathGuard.Role> roles = new java.util.ArrayList<>(dataOptions.inputs());
-    roles.add(PathGuard.Role.of("--savedmodel", savedModel));
-    return roles;
+    });
   }
 
   @Override
@@ -94,7 +82,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     return loop.outputs();
   }
 
-  private FinetuneConfig buildConfig() {
+  private RunConfig buildConfig() {
     if (savedModel == null) {
       throw new InputException("--savedmodel DIR is required");
     }
@@ -102,11 +90,11 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     if (dataSpec.valFraction() <= 0) {
       throw new InputException("pcam finetune needs a validation split: --val-fraction must be > 0");
     }
-    FinetuneConfig config =
-        new FinetuneConfig(
-            savedModel.toAbsolutePath().normalize(), epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(),
-            loop.earlyStop, loop.threads, loop.device(), dataOptions.seed(), dataSpec, optimizer.cliName(),
-            trainableLayers, freezeUntil);
+    RunConfig config =
+        RunConfig.of(
+            new ModelSource.SavedModel(savedModel.toAbsolutePath().normalize(), optimizer, trainableLayers, freezeUntil, dataOptions.seed()),
+            epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(),
+            dataSpec);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;
   }

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.data.DataSpec;
 import pcam.data.Datasets;
 import pcam.interop.ContractModel;
 import pcam.model.CnnModel;
@@ -16,7 +16,7 @@ import pcam.model.KerasModel;
 import pcam.model.KerasSpec;
 import pcam.model.ModelSource;
 import pcam.model.TrainableModel;
-import pcam.train.RunSpec;
+import pcam.train.RunConfig;
 import pcam.train.Trainer;
 import pcam.model.Device;
 import pcam.util.AtomicFiles;
@@ -132,17 +132,39 @@ public final class LoopOptions {
     return roles;
   }
 
-  /** The data a resumed run reads, from its config.json (none when there is no readable config: the run check reports that). */
-  static List<PathGuard.Role> resumedInputs(Path runDir, java.util.function.Function<Path, DataSpec> dataOf) {
-    if (!RunDirectory.at(runDir).isResumable()) {
+  /**
+   * What a training command reads: a new run's inputs ({@code newRun}), or the data and SavedModel
+   * a resumed run's config.json names (none when there is no readable config: the resume reports that).
+   */
+  List<PathGuard.Role> inputs(Supplier<List<PathGuard.Role>> newRun) {
+    if (resume == null) {
+      return newRun.get();
+    }
+    if (!RunDirectory.at(resume).isResumable()) {
       return List.of();
     }
     try {
-      DataSpec spec = dataOf.apply(runDir);
-      return spec == null ? List.of()
-          : List.of(PathGuard.Role.of("(config.json) labels", spec.labels()), PathGuard.Role.of("(config.json) images", spec.images()));
+      RunConfig config = RunConfig.load(resume);
+      List<PathGuard.Role> roles = new ArrayList<>();
+      if (config.data() != null) {
+        roles.add(PathGuard.Role.of("(config.json) labels", config.data().labels()));
+        roles.add(PathGuard.Role.of("(config.json) images", config.data().images()));
+      }
+      roles.add(PathGuard.Role.of("(config.json) savedModel", config.savedModel())); // null (a cnn run): skipped
+      return roles;
     } catch (RuntimeException unreadable) {
       return List.of(); // a damaged config: the resume itself reports it
+    }
+  }
+
+  /**
+   * What {@code train} and {@code finetune} run: claims the run directory ({@link #claimRunDir}),
+   * takes a resumed run's config.json or, for a new run, {@code newConfig}, and trains it.
+   */
+  void run(CommandSpec spec, String command, String requiredHint, Supplier<RunConfig> newConfig) {
+    try (RunDirectory.Lock lock = claimRunDir(spec, requiredHint)) {
+      Path runDir = lock.dir().root();
+      train(spec, command, runDir, resuming() ? RunConfig.load(runDir) : newConfig.get());
     }
   }
 
@@ -152,9 +174,10 @@ public final class LoopOptions {
    * a new run's config only now that both are in hand, trains with {@link #listeners} (Ctrl-C saves
    * a checkpoint and returns) and prints the result.
    */
-  void train(CommandSpec spec, String command, Path runDir, RunSpec config) {
+  private void train(CommandSpec spec, String command, Path runDir, RunConfig config) {
     Device device = Device.parse(config.device());
     LOG.info(device.check());
+    LOG.info("augmentation {}", config.augmentation().describe());
     TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     List<TrainingListener> listeners = listeners(plan);
     Trainer trainer = new Trainer(plan, runDir, listeners);

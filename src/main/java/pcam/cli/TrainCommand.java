@@ -1,17 +1,15 @@
 package pcam.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
 import pcam.model.Head;
 import pcam.model.Initializer;
+import pcam.model.ModelSource;
+import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
-import pcam.train.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 import picocli.CommandLine.Command;
@@ -32,8 +30,6 @@ import picocli.CommandLine.Spec;
             + " continues with the identical config. --seed also seeds the weights, dropout, batch order and"
             + " augmentation.")
 public final class TrainCommand implements Runnable, UsesFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
-
   @Spec private CommandSpec spec;
 
   @Mixin private DataOptions dataOptions;
@@ -97,20 +93,12 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Override
   public void run() {
-    try (RunDirectory.Lock lock = loop.claimRunDir(spec, "--out RUNDIR is required")) {
-      train(lock.dir().root());
-    }
-  }
-
-  private void train(Path runDir) {
-    RunConfig config = loop.resuming() ? RunConfig.load(runDir) : buildConfig();
-    LOG.info("augmentation {}", config.augmentation().describe());
-    loop.train(spec, "train", runDir, config);
+    loop.run(spec, "train", "--out RUNDIR is required", this::buildConfig);
   }
 
   @Override
   public List<PathGuard.Role> inputs() {
-    return loop.resuming() ? LoopOptions.resumedInputs(loop.resume, dir -> RunConfig.load(dir).data()) : dataOptions.inputs();
+    return loop.inputs(dataOptions::inputs);
   }
 
   @Override
@@ -127,14 +115,15 @@ public final class TrainCommand implements Runnable, UsesFiles {
     }
     long seed = dataOptions.seed();
     LearningRateSchedule.Config schedule = loop.schedule();
+    // ModelSpec validates crop fit, rates and regularisation, plan(1) the loop's knobs, before any data is read.
+    ModelSpec modelSpec =
+        new ModelSpec(
+            architecture, crop, dropout, convDropout != null ? convDropout : architecture.defaultConvDropout(),
+            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init, optimizer, seed, ema, head, batchNorm);
     RunConfig config =
-        new RunConfig(
-            architecture, crop, epochs, batchSize, optimizer,
-            lr != null ? lr : architecture.defaultLearningRate(), schedule, dropout,
-            convDropout != null ? convDropout : architecture.defaultConvDropout(),
-            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), seed, dataSpec, ema, head, batchNorm);
-    config.modelSpec(); // validates crop fit, rates and regularisation before any data is read
+        RunConfig.of(
+            new ModelSource.Cnn(modelSpec), epochs, batchSize, lr != null ? lr : architecture.defaultLearningRate(), schedule,
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), dataSpec);
     config.plan(1);
     return config;
   }

@@ -230,7 +230,7 @@ public final class SyntheticPatches {
     IntStream.range(0, n).parallel().forEach(i -> {
       labels[i] = isPositive(seed, stream, i);
       SplittableRandom random = random(seed, stream ^ 0x55555555L, i);
-      writeTiff(dir.resolve(id(seed, stream, i) + ".tif"), render(labels[i], random));
+      writeTiff(dir.resolve(id(seed, stream, i) + TiffSource.EXTENSION), render(labels[i], random));
     });
     return labels;
   }

@@ -18,7 +18,6 @@ public record EvaluationMetrics(
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer epoch,
     double auc, double accuracy, double loss, long n, BinaryMetrics.Confusion confusion, double threshold) {
 
-  public static final String FILE = "metrics.json";
   public static final double DEFAULT_THRESHOLD = 0.5;
 
   public static EvaluationMetrics of(float[] probabilities, float[] labels, double threshold) {

@@ -19,8 +19,6 @@ import pcam.util.InputException;
  * fewer metric columns are fine). Every column is kept by name; empty cells are NaN.
  */
 public record History(Map<String, double[]> columns) {
-  public static final String FILE = "history.csv";
-
   public double[] column(String name) {
     return columns.get(name);
   }

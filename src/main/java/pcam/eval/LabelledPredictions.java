@@ -21,7 +21,6 @@ import pcam.util.InputException;
  * that ROC and confusion charts can be redrawn later from a run directory.
  */
 public record LabelledPredictions(List<String> ids, float[] labels, float[] probabilities) {
-  public static final String FILE = "predictions.csv";
 
   public LabelledPredictions {
     if (ids.size() != labels.length || ids.size() != probabilities.length) {

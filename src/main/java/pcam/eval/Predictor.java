@@ -1,8 +1,5 @@
 package pcam.eval;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.data.Augmentation;
@@ -20,7 +16,6 @@ import pcam.data.Batch;
 import pcam.data.Resize;
 import pcam.data.BatchLoader;
 import pcam.data.BatchOptions;
-import pcam.data.LabelsCsv;
 import pcam.data.PatchReader;
 import pcam.data.PatchSet;
 import pcam.data.PatchSource;
@@ -232,62 +227,5 @@ public final class Predictor {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
-  }
-
-  /**
-   * The ids to score: those of {@code idsCsv} (column {@code id}, Kaggle's sample_submission.csv)
-   * in file order, each checked to have {@code imagesDir/<id>.tif}; or, when {@code idsCsv} is
-   * null, every {@code *.tif} in the folder, sorted by name.
-   */
-  public static List<String> listIds(Path imagesDir, Path idsCsv) {
-    if (!Files.isDirectory(imagesDir)) {
-      throw new InputException(imagesDir + ": not a folder of images");
-    }
-    return idsCsv == null ? listFolder(imagesDir) : readIdsChecked(imagesDir, idsCsv);
-  }
-
-  private static List<String> listFolder(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      List<String> ids =
-          files.map(p -> p.getFileName().toString())
-              .filter(pcam.data.TiffSource::isPatchFileName) // a file named ".tif" would be an empty id
-              .map(name -> name.substring(0, name.length() - ".tif".length()))
-              .sorted()
-              .toList();
-      if (ids.isEmpty()) {
-        throw new InputException(dir + ": no .tif images in this folder");
-      }
-      return ids;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
-  }
-
-  private static List<String> readIdsChecked(Path dir, Path csv) {
-    List<String> ids = readIds(csv);
-    requireImages(dir, ids, csv);
-    return ids;
-  }
-
-  /** Fails up front, counting and naming the first, when ids listed in {@code source} have no image. */
-  public static void requireImages(Path dir, List<String> ids, Path source) {
-    if (!Files.isDirectory(dir)) {
-      throw new InputException(dir + ": not a folder of images");
-    }
-    // exists, not isRegularFile: something unreadable under that name is reported by the reader as such.
-    List<String> missing = ids.stream().filter(id -> !Files.exists(dir.resolve(id + ".tif"))).toList();
-    if (!missing.isEmpty()) {
-      throw new InputException(
-          source + ": " + missing.size() + " of " + ids.size() + " ids have no image in " + dir + " (first: " + missing.get(0) + ".tif)");
-    }
-  }
-
-  /** The ids of a CSV whose first column is {@code id}, checked non-empty and free of duplicates. */
-  public static List<String> readIds(Path csv) {
-    List<String> ids = LabelsCsv.readIds(csv);
-    if (ids.isEmpty()) {
-      throw new InputException(csv + ": no ids after the header");
-    }
-    return ids;
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import pcam.train.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import pcam.util.Json;
@@ -19,9 +20,6 @@ import pcam.util.Json;
  * report can be rebuilt at any time; whatever is missing is left out.
  */
 public final class RunReport {
-  public static final String FILE = "report.html";
-  /** The run's config and final metrics (the names every run directory and evaluate folder use). */
-  public static final String CONFIG = "config.json";
   public static final String ROC_PNG = "roc.png";
   public static final String CONFUSION_PNG = "confusion.png";
 
@@ -32,10 +30,11 @@ public final class RunReport {
     if (!Files.isDirectory(dir)) {
       throw new InputException(dir + ": not a run directory");
     }
-    Path config = dir.resolve(CONFIG);
-    Path metricsFile = dir.resolve(EvaluationMetrics.FILE);
-    Path historyFile = dir.resolve(History.FILE);
-    Path predictionsFile = dir.resolve(LabelledPredictions.FILE);
+    RunDirectory run = RunDirectory.at(dir);
+    Path config = run.config();
+    Path metricsFile = run.metrics();
+    Path historyFile = run.history();
+    Path predictionsFile = run.predictions();
     if (!Files.exists(config) && !Files.exists(metricsFile) && !Files.exists(historyFile) && !Files.exists(predictionsFile)) {
       throw new InputException(dir + ": nothing to report (no config.json, metrics.json, history.csv or predictions.csv)");
     }
@@ -81,7 +80,7 @@ public final class RunReport {
       html.append("<h2>Configuration</h2>\n<pre>").append(escape(Json.toString(readJson(config)))).append("</pre>\n");
     }
     html.append("</body></html>\n");
-    Path report = dir.resolve(FILE);
+    Path report = run.report();
     AtomicFiles.writeString(report, html.toString());
     return report;
   }

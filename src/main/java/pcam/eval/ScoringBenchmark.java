@@ -5,6 +5,7 @@ import java.util.List;
 import pcam.data.Batch;
 import pcam.data.Resize;
 import pcam.data.PatchReader;
+import pcam.data.TiffSource;
 import pcam.model.ScoringModel;
 
 /**
@@ -67,8 +68,9 @@ public final class ScoringBenchmark {
     int n = Math.min(batchSize, ids.size());
     int bytes = PatchReader.SIZE * PatchReader.SIZE * 3;
     byte[] pixels = new byte[n * bytes];
+    TiffSource source = TiffSource.ofIds(dir, ids);
     for (int i = 0; i < n; i++) {
-      System.arraycopy(PatchReader.read(dir.resolve(ids.get(i) + ".tif")), 0, pixels, i * bytes, bytes);
+      System.arraycopy(source.read(i), 0, pixels, i * bytes, bytes);
     }
     Batch batch = new Batch(pixels, new float[n], n, PatchReader.SIZE, PatchReader.SIZE);
     return Resize.bilinear(batch, model.inputHeight(), model.inputWidth());

@@ -24,6 +24,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import pcam.train.RunDirectory;
 import pcam.util.AtomicFiles;
 
 /**
@@ -135,7 +136,7 @@ public final class SweepReport {
     Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd)};
     int run = 0;
     for (Sweep.Row r : runs) {
-      Path historyFile = r.runDir().resolve(History.FILE);
+      Path historyFile = RunDirectory.at(r.runDir()).history();
       if (!Files.exists(historyFile)) {
         continue;
       }
@@ -184,7 +185,7 @@ public final class SweepReport {
     for (Sweep.Row r : rows) {
       String name = r.cell().name();
       html.append(r == best ? "<tr style=\"font-weight:bold\">" : "<tr>")
-          .append("<td><a href=\"").append(RunReport.escape(name)).append("/").append(RunReport.FILE).append("\">")
+          .append("<td><a href=\"").append(RunReport.escape(name)).append("/").append(RunDirectory.REPORT).append("\">")
           .append(RunReport.escape(name)).append("</a></td>");
       grid.keys().forEach(k -> html.append("<td>").append(RunReport.escape(r.cell().get(k))).append("</td>"));
       html.append("<td>").append(fmt(r.bestAuc())).append("</td><td>").append(fmt(r.bestAccuracy())).append("</td><td>")

@@ -4,9 +4,9 @@ import pcam.model.TrainableModel;
 
 /**
  * Puts a model's averaged weights (e.g. an exponential moving average, {@code --ema}) in place for
- * as long as it is open, and the trained ones back on close. The trainer validates and saves the
- * best checkpoint inside it, so the averages are what is validated, kept as best and exported,
- * while training continues on the trained weights. A model without averages is left as it is.
+ * as long as it is open, and the trained ones back on close. The trainer validates inside it and
+ * {@link CheckpointListener} saves the best checkpoint inside it, so the averages are what is
+ * validated, kept as best and exported, while training continues on the trained weights. A model without averages is left as it is.
  */
 final class AveragedWeights implements AutoCloseable {
   private final TrainableModel model;

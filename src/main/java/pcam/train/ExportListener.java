@@ -7,7 +7,8 @@ import pcam.eval.EvaluationMetrics;
 /**
  * At the end of a run that was not interrupted: restores the best checkpoint and writes model/
  * (a SavedModel), metrics.json (the best epoch's validation metrics) and predictions.csv (the best
- * weights' validation scores, for the report's ROC curve and confusion matrix).
+ * weights' validation scores, for the report's ROC curve and confusion matrix). The best
+ * checkpoint is {@link CheckpointListener}'s, so that one goes in the same set.
  */
 public final class ExportListener implements TrainingListener {
   private static final Logger LOG = LoggerFactory.getLogger(ExportListener.class);

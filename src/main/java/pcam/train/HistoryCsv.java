@@ -1,7 +1,5 @@
 package pcam.train;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
+import pcam.eval.History;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -49,26 +47,23 @@ public final class HistoryCsv implements TrainingListener {
         });
   }
 
-  /** The rows of an existing history.csv (empty if there is none). */
+  /** The rows of an existing history.csv (empty if there is none), parsed by {@link History}. */
   public static List<EpochRecord> read(Path file) {
     List<EpochRecord> rows = new ArrayList<>();
     if (!Files.exists(file)) {
       return rows;
     }
-    try (Reader in = Files.newBufferedReader(file)) {
-      for (CSVRecord r : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
-        rows.add(
-            new EpochRecord(
-                Integer.parseInt(r.get("epoch")), d(r, "train_loss"), d(r, "train_accuracy"), d(r, "val_loss"),
-                d(r, "val_accuracy"), d(r, "val_auc"), d(r, "lr"), d(r, "img_per_s")));
+    History history = History.read(file);
+    double[][] c = new double[HEADER.length][];
+    for (int k = 0; k < HEADER.length; k++) {
+      c[k] = history.column(HEADER[k]);
+      if (c[k] == null) {
+        throw new InputException(file + ": unreadable history (no '" + HEADER[k] + "' column)");
       }
-    } catch (IOException | RuntimeException e) {
-      throw new InputException(file + ": unreadable history (" + e.getMessage() + ")", e);
+    }
+    for (int r = 0; r < history.epochs(); r++) {
+      rows.add(new EpochRecord((int) c[0][r], c[1][r], c[2][r], c[3][r], c[4][r], c[5][r], c[6][r], c[7][r]));
     }
     return rows;
-  }
-
-  private static double d(CSVRecord r, String column) {
-    return Double.parseDouble(r.get(column));
   }
 }

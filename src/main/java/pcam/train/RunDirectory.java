@@ -13,10 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import pcam.eval.EvaluationMetrics;
-import pcam.eval.History;
-import pcam.eval.LabelledPredictions;
-import pcam.eval.RunReport;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 
@@ -25,9 +21,10 @@ import pcam.util.InputException;
  * clean up after a killed writer, and who owns it.
  *
  * <pre>
- * config.json  history.csv  train.log  metrics.json  predictions.csv  model/
- * report.html  roc.png  confusion.png  curves-*.png  (file names owned by the eval classes that write them)
- * checkpoints/last/  checkpoints/best/
+ * config.json  history.csv  train.log  metrics.json  predictions.csv  model/  report.html
+ * roc.png  confusion.png  curves-*.png  (chart names owned by the report that draws them)
+ * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
+ * checkpoints/best/  weights + metrics.json of that epoch
  * .pcam.lock   pcam's marker and the OS file lock of the process writing the folder
  * </pre>
  *
@@ -35,16 +32,21 @@ import pcam.util.InputException;
  * long as it writes, so a second writer fails at once naming the process that holds it; the lock
  * dies with its process, so a killed run never leaves a stale one. The lock file stays as pcam's
  * marker: a folder that holds it (or a {@code config.json}) was made by pcam.
+ *
+ * <p>evaluate's output folder uses the same names for what it writes (metrics.json,
+ * predictions.csv, report.html), so {@link pcam.eval.RunReport} reads either through this type.
  */
 public final class RunDirectory {
-  public static final String CONFIG = RunReport.CONFIG;
-  public static final String HISTORY = History.FILE;
+  public static final String CONFIG = "config.json";
+  public static final String HISTORY = "history.csv";
   public static final String LOG = "train.log";
-  public static final String METRICS = EvaluationMetrics.FILE;
-  public static final String PREDICTIONS = LabelledPredictions.FILE;
+  public static final String METRICS = "metrics.json";
+  public static final String PREDICTIONS = "predictions.csv";
   public static final String MODEL = "model";
   public static final String CHECKPOINTS = "checkpoints";
-  public static final String REPORT = RunReport.FILE;
+  /** In checkpoints/last/: where in the run it was taken ({@link Trainer.State}). */
+  public static final String STATE = "state.json";
+  public static final String REPORT = "report.html";
   public static final String LOCK = ".pcam.lock";
 
   /** What {@code AtomicFiles} leaves beside a target when its writer is killed: {@code .NAME.tmp-PID} or {@code .NAME.old-PID}. */

@@ -19,27 +19,20 @@ import pcam.eval.LabelledPredictions;
 import pcam.model.TrainableModel;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
-import pcam.util.Json;
 
 /**
  * The training loop for any {@link TrainableModel}: epochs of shuffled, augmented batches
- * (assembled on background threads by {@link BatchLoader}), validation after each epoch, and the
- * best (validation AUC) and last checkpoints, which are the state a resume continues from. It
- * writes into a run directory:
+ * (assembled on background threads by {@link BatchLoader}), validation after each epoch (of the
+ * averaged weights under weight averaging), and a stop on request (Ctrl-C) or when the loss stops
+ * being finite. It writes history.csv and train.log into the run directory.
  *
- * <pre>
- * history.csv  train.log
- * checkpoints/last/  weights + optimizer state + state.json (where in the run it was taken)
- * checkpoints/best/  weights + metrics.json of that epoch
- * </pre>
- *
- * Everything else is a {@link TrainingListener} the caller chooses: early stopping, model/,
- * metrics.json, predictions.csv and report.html ({@link TrainingListener#runOutputs}), TensorBoard.
- * The run's config.json is the caller's (its knobs differ between train and finetune).
+ * Everything else is a {@link TrainingListener} the caller chooses: the checkpoints a resume
+ * continues from ({@link CheckpointListener}), early stopping, model/, metrics.json,
+ * predictions.csv and report.html ({@link TrainingListener#runOutputs}), TensorBoard. The run's
+ * config.json is the caller's.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-  static final String STATE = "state.json";
   private static final int PREFETCH = 4;
 
   private final TrainingPlan plan;
@@ -50,12 +43,18 @@ public final class Trainer {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
 
-  /** Where an interrupted epoch stood; saved with the last checkpoint so a resume continues it. */
-  record State(int epoch, int batchesDone, double lossSum, double correctSum, long seen, double trainSeconds) {
-    static State startOf(int epoch) {
+  /**
+   * Where the loop stands: {@code batchesDone} batches into epoch {@code epoch + 1} (0-based
+   * {@code epoch}), with that epoch's running sums, so a resume continues it exactly.
+   */
+  public record State(int epoch, int batchesDone, double lossSum, double correctSum, long seen, double trainSeconds) {
+    public static State startOf(int epoch) {
       return new State(epoch, 0, 0, 0, 0, 0);
     }
   }
+
+  /** What a resume continues from ({@link TrainingListener#restore}): the loop's state and the best epoch so far (null if none). */
+  public record Restored(State state, EvaluationMetrics best) {}
 
   /**
    * The run in progress, as listeners see it ({@link TrainingListener#trainingStarted}): the model,
@@ -66,10 +65,9 @@ public final class Trainer {
     private final PatchSet validation;
     private EvaluationMetrics best;
 
-    private Run(TrainableModel model, PatchSet validation, EvaluationMetrics best) {
+    private Run(TrainableModel model, PatchSet validation) {
       this.model = model;
       this.validation = validation;
-      this.best = best;
     }
 
     public TrainableModel model() {
@@ -177,20 +175,19 @@ public final class Trainer {
       throw new InputException("cannot create run directory " + runDir + ": " + AtomicFiles.describe(e), e);
     }
     try (TrainLog log = TrainLog.open(dir.log())) {
+      Run run = new Run(model, validation);
       List<EpochRecord> history = List.of();
       State state = State.startOf(0);
-      EvaluationMetrics best = null;
-      // A run killed before its first checkpoint starts again from epoch 1 (with its saved config).
-      if (resume && dir.hasCheckpoint()) {
-        Path last = dir.lastCheckpoint();
-        model.restoreCheckpoint(last);
-        state = Json.read(last.resolve(STATE), State.class);
+      Restored restored = null;
+      for (int i = 0; resume && restored == null && i < listeners.size(); i++) {
+        restored = listeners.get(i).restore(run);
+      }
+      if (restored != null) {
+        state = restored.state();
+        run.best = restored.best();
         // Rows past the checkpoint (a crash between writing history.csv and the checkpoint) are redone.
         List<EpochRecord> written = HistoryCsv.read(dir.history());
         history = written.subList(0, Math.min(written.size(), state.epoch()));
-        if (Files.exists(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE))) {
-          best = EvaluationMetrics.read(dir.bestCheckpoint().resolve(EvaluationMetrics.FILE));
-        }
         LOG.info("resuming {} at epoch {} batch {}", runDir, state.epoch() + 1, state.batchesDone());
       }
       LearningRateSchedule schedule = plan.schedule().create(plan.learningRate(), plan.epochs());
@@ -199,7 +196,6 @@ public final class Trainer {
       List<TrainingListener> all = new ArrayList<>(listeners);
       all.add(1, historyCsv);
       List<EpochRecord> records = new ArrayList<>(history);
-      Run run = new Run(model, validation, best);
       for (TrainingListener l : all) {
         l.trainingStarted(run);
       }
@@ -219,8 +215,9 @@ public final class Trainer {
         }
         State done = trainEpoch(model, train, epoch, state.epoch() == epoch ? state : State.startOf(epoch), schedule, all);
         if (done.batchesDone() < batchCount(train)) {
-          saveLast(model, done);
-          LOG.info("interrupted: checkpoint saved at epoch {} batch {}; continue with --resume {}", epoch + 1, done.batchesDone(), runDir);
+          for (TrainingListener l : all) {
+            l.interrupted(done);
+          }
           stopReason = "interrupted";
           interrupted = true;
           break;
@@ -228,7 +225,7 @@ public final class Trainer {
         double lr = schedule.rate(epoch, batchCount(train) - 1, batchCount(train));
         EpochRecord record;
         boolean improved;
-        // With weight averaging, the averages are validated and become the best checkpoint.
+        // With weight averaging, the averages are validated (and become the best checkpoint).
         try (AveragedWeights averaged = AveragedWeights.swapIn(model)) {
           Validation v = validate(model, validation, epoch + 1, lr);
           record =
@@ -238,29 +235,23 @@ public final class Trainer {
           records.add(record);
           schedule.epochEnded(record);
           // Ties on AUC (common once it saturates) go to the lower validation loss.
+          EvaluationMetrics best = run.best;
           improved =
               best == null || record.valAuc() > best.auc() || (record.valAuc() == best.auc() && record.valLoss() < best.loss());
           if (improved) {
-            best = v.metrics(epoch + 1);
-            run.best = best;
-            EvaluationMetrics metrics = best;
-            AtomicFiles.write(dir.bestCheckpoint(), tmp -> {
-              model.saveCheckpoint(tmp);
-              Json.MAPPER.writeValue(tmp.resolve(EvaluationMetrics.FILE).toFile(), metrics);
-            });
+            run.best = v.metrics(epoch + 1);
           }
         }
         for (TrainingListener l : all) {
           l.epochEnded(record, improved);
         }
-        saveLast(model, State.startOf(epoch + 1));
       }
       } catch (TrainingDivergedException e) {
         log.note(e.getMessage()); // the run's own record says how it ended
         throw e;
       }
 
-      TrainingResult result = new TrainingResult(List.copyOf(records), best, stopReason, interrupted);
+      TrainingResult result = new TrainingResult(List.copyOf(records), run.best, stopReason, interrupted);
       for (TrainingListener l : all) {
         l.trainingEnded(result);
       }
@@ -317,13 +308,6 @@ public final class Trainer {
   /** Each epoch its own batch order and augmentation stream, reproducible from the run seed. */
   private long epochSeed(int epoch) {
     return plan.seed() ^ ((epoch + 1) * 0x9E3779B97F4A7C15L);
-  }
-
-  private void saveLast(TrainableModel model, State state) {
-    AtomicFiles.write(dir.lastCheckpoint(), tmp -> {
-      model.saveCheckpoint(tmp);
-      Json.MAPPER.writeValue(tmp.resolve(STATE).toFile(), state);
-    });
   }
 
   private record Validation(double loss, double auc, BinaryMetrics.Confusion confusion, LabelledPredictions predictions) {

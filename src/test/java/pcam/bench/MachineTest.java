@@ -15,6 +15,8 @@ class MachineTest {
     assertThat(Machine.cpuModel(cpuinfo)).isEqualTo("AMD EPYC 7B13");
     assertThat(Machine.flags(cpuinfo)).containsExactly("fpu", "sse4_1", "sse4_2", "avx", "avx2", "fma");
     assertThat(Machine.cpuModel(List.of())).isEqualTo("unknown");
+    List<String> numbered = List.of("processor\t: 0", "cpu family\t: 26", "model\t\t: 2", "model name\t: AMD EPYC");
+    assertThat(Machine.cpuModel(numbered)).isEqualTo("AMD EPYC (family 26, model 2)");
   }
 
   @Test

@@ -18,7 +18,7 @@ import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
 import pcam.interop.ContractFixture;
 import pcam.interop.ContractModel;
-import pcam.interop.FinetuneConfig;
+import pcam.train.RunConfig;
 import pcam.interop.SavedModelInspector;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
@@ -64,7 +64,7 @@ class FinetuneCommandTest {
     assertThat(runDir.resolve("train.log")).exists();
     assertThat(Files.readAllLines(runDir.resolve("history.csv"))).hasSize(1 + 3);
     assertThat(runDir.resolve("checkpoints/last/variables.index")).exists();
-    FinetuneConfig config = FinetuneConfig.load(runDir);
+    RunConfig config = RunConfig.load(runDir);
     assertThat(config.savedModel()).isEqualTo(fixture.toAbsolutePath().normalize());
     assertThat(config.lr()).isEqualTo(3e-3);
 

@@ -51,7 +51,9 @@ class ImportKerasCommandTest {
     assertThat(finetune.exitCode()).as(finetune.err()).isZero();
     JsonNode config = Json.MAPPER.readTree(run.resolve("config.json").toFile());
     assertThat(config.path("trainableLayers").asInt()).isEqualTo(1);
-    assertThat(config.path("optimizer").asText()).isEqualTo("sgd");
+    assertThat(config.path("optimizer").asText()).isEqualTo("SGD"); // the enum's name, as train writes it (old "sgd" still loads)
+    assertThat(pcam.train.RunConfig.load(run).source())
+        .isEqualTo(new pcam.model.ModelSource.SavedModel(model.toAbsolutePath().normalize(), pcam.model.Optimizer.SGD, 1, null, 42));
     assertThat(run.resolve("model/" + KerasSpec.FILE)).isRegularFile();
     assertThat(Json.MAPPER.readTree(run.resolve("metrics.json").toFile()).path("auc").asDouble()).isGreaterThan(0.85);
   }

@@ -25,7 +25,6 @@ import pcam.util.Json;
 import pcam.data.Batch;
 import pcam.data.PatchReader;
 import pcam.data.Resize;
-import pcam.eval.Predictor;
 import pcam.eval.Submission;
 import pcam.interop.KerasStyleFixture;
 import pcam.model.ModelMetadata;
@@ -51,7 +50,7 @@ class KerasSavedModelCommandsTest {
   @BeforeAll
   static void someRealPatches() throws IOException {
     images = SharedData.pcamSample().resolve("test");
-    idList = Predictor.readIds(SharedData.pcamSample().resolve("sample_submission.csv")).subList(0, N);
+    idList = pcam.data.LabelsCsv.readIds(SharedData.pcamSample().resolve("sample_submission.csv")).subList(0, N);
     ids = shared.resolve("ids.csv");
     Files.writeString(ids, "id,label\n" + String.join(",0\n", idList) + ",0\n");
   }

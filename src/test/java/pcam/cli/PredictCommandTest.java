@@ -14,7 +14,6 @@ import pcam.SharedData;
 import pcam.TestPatches;
 import pcam.TinySavedModels;
 import pcam.data.PatchReader;
-import pcam.eval.Predictor;
 import pcam.eval.Submission;
 
 class PredictCommandTest {
@@ -36,7 +35,7 @@ class PredictCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("wrote " + out + ": 400 ids, mean probability ");
 
-    List<String> expected = Predictor.readIds(ids);
+    List<String> expected = pcam.data.LabelsCsv.readIds(ids);
     Map<String, Float> rows = Submission.read(out);
     assertThat(expected).hasSize(400);
     assertThat(rows.keySet()).containsExactlyElementsOf(expected);

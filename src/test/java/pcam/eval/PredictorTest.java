@@ -72,34 +72,4 @@ class PredictorTest {
     new Predictor(small, SMALL_BATCHES).predict(images, ids);
     assertThat(shapes).containsExactly("3x48x64", "1x48x64");
   }
-
-  @Test
-  void idsComeFromTheCsvInItsOrderOrFromTheSortedFolder(@TempDir Path tmp) throws Exception {
-    Path images = tmp.resolve("images");
-    TestPatches.writeFolder(images, 3);
-    Files.writeString(images.resolve("notes.txt"), "ignored");
-    assertThat(Predictor.listIds(images, null)).containsExactly("id000", "id001", "id002");
-    Path csv = tmp.resolve("ids.csv");
-    Files.writeString(csv, "id,label\nid002,0\nid000,0\n");
-    assertThat(Predictor.listIds(images, csv)).containsExactly("id002", "id000");
-  }
-
-  @Test
-  void idsCsvMustBeCompleteAndUnique(@TempDir Path tmp) throws Exception {
-    Path images = tmp.resolve("images");
-    TestPatches.writeFolder(images, 2);
-    Path csv = tmp.resolve("ids.csv");
-    Files.writeString(csv, "id,label\nid000,0\nid999,0\n");
-    assertThatThrownBy(() -> Predictor.listIds(images, csv))
-        .isInstanceOf(InputException.class)
-        .hasMessageContaining("1 of 2 ids have no image")
-        .hasMessageContaining("id999.tif");
-    Files.writeString(csv, "id,label\nid000,0\nid000,0\n");
-    assertThatThrownBy(() -> Predictor.listIds(images, csv))
-        .isInstanceOf(InputException.class)
-        .hasMessageContaining("line 3: duplicate id id000");
-    Files.writeString(csv, "name,label\nid000,0\n");
-    assertThatThrownBy(() -> Predictor.listIds(images, csv)).hasMessageContaining("expected 'id' as the first column");
-    assertThatThrownBy(() -> Predictor.listIds(tmp.resolve("nope"), null)).isInstanceOf(InputException.class);
-  }
 }

@@ -130,7 +130,7 @@ class TrainerTest {
               }
             }
           };
-      trainer[0] = new Trainer(plan(2), run, List.of(stopMidEpoch2));
+      trainer[0] = new Trainer(plan(2), run, List.of(new CheckpointListener(), stopMidEpoch2));
       TrainingResult first = trainer[0].fit(model, train, validation, false);
       assertThat(first.interrupted()).isTrue();
       assertThat(first.history()).hasSize(1);
@@ -152,17 +152,37 @@ class TrainerTest {
   }
 
   @Test
-  void withoutListenersTheLoopLeavesOnlyItsHistoryAndCheckpoints(@TempDir Path run) {
+  void withoutListenersTheLoopLeavesOnlyItsHistoryAndLog(@TempDir Path run) throws Exception {
     TrainingResult result;
     try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
       result = new Trainer(plan(1), run, List.of()).fit(model, train, validation, false);
     }
     assertThat(result.best().epoch()).isEqualTo(1);
-    assertThat(run.resolve("history.csv")).exists();
-    assertThat(run.resolve("checkpoints/best/metrics.json")).exists();
-    assertThat(run.resolve("metrics.json")).doesNotExist();
-    assertThat(run.resolve("model")).doesNotExist();
-    assertThat(run.resolve("report.html")).doesNotExist();
+    try (java.util.stream.Stream<Path> files = Files.list(run)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("history.csv", "train.log");
+    }
+  }
+
+  /**
+   * The checkpoints are a listener's: the best one holds the best epoch's metrics.json, the last
+   * one where the run ended, and a resume with nothing left to train returns that same best.
+   */
+  @Test
+  void theCheckpointListenerKeepsTheBestAndLastCheckpointsAResumeContinuesFrom(@TempDir Path run) {
+    TrainingResult result;
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      result = new Trainer(plan(2), run, List.of(new CheckpointListener())).fit(model, train, validation, false);
+    }
+    RunDirectory dir = RunDirectory.at(run);
+    assertThat(pcam.eval.EvaluationMetrics.read(dir.bestCheckpoint().resolve(RunDirectory.METRICS))).isEqualTo(result.best());
+    assertThat(Json.read(dir.lastCheckpoint().resolve(RunDirectory.STATE), Trainer.State.class)).isEqualTo(Trainer.State.startOf(2));
+    assertThat(dir.model()).doesNotExist();
+    assertThat(dir.metrics()).doesNotExist();
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      TrainingResult resumed = new Trainer(plan(2), run, List.of(new CheckpointListener())).fit(model, train, validation, true);
+      assertThat(resumed.history()).isEqualTo(result.history());
+      assertThat(resumed.best()).isEqualTo(result.best());
+    }
   }
 
   @Test
@@ -246,7 +266,7 @@ class TrainerTest {
     assertThat(dir.model()).doesNotExist();
     assertThat(dir.metrics()).doesNotExist();
     assertThat(HistoryCsv.read(dir.history())).extracting(EpochRecord::epoch).containsExactly(1);
-    assertThat(Json.read(dir.lastCheckpoint().resolve(Trainer.STATE), Trainer.State.class).epoch()).isEqualTo(1);
+    assertThat(Json.read(dir.lastCheckpoint().resolve(RunDirectory.STATE), Trainer.State.class).epoch()).isEqualTo(1);
     assertThat(pcam.eval.EvaluationMetrics.read(dir.bestCheckpoint().resolve(RunDirectory.METRICS)).epoch()).isEqualTo(1);
     // The kept checkpoint holds finite weights.
     try (CnnModel restored = CnnModel.create(SPEC, Device.AUTO, 0)) {
