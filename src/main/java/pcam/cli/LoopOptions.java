@@ -51,7 +51,7 @@ public final class LoopOptions {
   @Option(names = "--lr-schedule", paramLabel = "NAME", defaultValue = "plateau",
       description = "constant | step | plateau | cosine | onecycle. plateau multiplies the rate by --lr-factor after"
           + " --lr-patience epochs without a better validation AUC (Keras ReduceLROnPlateau). onecycle (PyTorch's"
-          + " OneCycleLR) rises from lr/25 to --lr over --lr-warmup epochs (default 30% of the run) and falls to lr/25e4.")
+          + " OneCycleLR) rises from lr/25 to --lr over --lr-warmup epochs (default 30%% of the run) and falls to lr/25e4.")
   private LearningRateSchedule.Kind lrSchedule;
 
   @Option(names = "--lr-step-every", defaultValue = "5", paramLabel = "N",

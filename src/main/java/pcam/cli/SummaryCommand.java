@@ -1,6 +1,7 @@
 package pcam.cli;
 
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.ModelSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,11 +26,17 @@ public final class SummaryCommand implements Runnable {
       description = "Show the dropout layers (they have no parameters).")
   private boolean dropout;
 
+  @Option(names = "--head", defaultValue = "flatten", description = "flatten (the study's) | gap (global average pooling).")
+  private Head head;
+
+  @Option(names = "--batch-norm", defaultValue = "false", description = "With batch normalisation after each conv.")
+  private boolean batchNorm;
+
   @Override
   public void run() {
     Architecture architecture = model;
     spec.commandLine().getOut().print(
-        ModelSummary.render(architecture, crop, dropout, architecture.defaultConvDropout(), architecture.defaultDenseDropout()));
+        ModelSummary.render(architecture, crop, dropout, architecture.defaultConvDropout(), architecture.defaultDenseDropout(), head, batchNorm));
     spec.commandLine().getOut().flush();
   }
 }

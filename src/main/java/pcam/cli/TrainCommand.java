@@ -3,6 +3,7 @@ package pcam.cli;
 import java.util.List;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
@@ -42,6 +43,16 @@ public final class TrainCommand implements Runnable, UsesFiles {
 
   @Option(names = "--crop", paramLabel = "N", defaultValue = "96", description = "Centre crop inside the graph: 96, 84, 72, 60, 48, 32.")
   private int crop;
+
+  @Option(names = "--head", paramLabel = "NAME", defaultValue = "flatten",
+      description = "flatten (the study's: the last feature map flattened into the 256-unit dense layer) | gap"
+          + " (global average pooling: each channel's mean, so the dense layer has 128 inputs instead of cnn3's 12,800 at crop 96).")
+  private Head head;
+
+  @Option(names = "--batch-norm", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Batch normalisation after each conv, before its ReLU (moving averages with momentum 0.9, the"
+          + " averaged statistics scored). Off: the study's networks.")
+  private boolean batchNorm;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "15")
   private int epochs;
@@ -108,7 +119,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
     ModelSpec modelSpec =
         new ModelSpec(
             architecture, crop, dropout, convDropout != null ? convDropout : architecture.defaultConvDropout(),
-            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init, optimizer, seed, ema);
+            denseDropout != null ? denseDropout : architecture.defaultDenseDropout(), l1, l2, init, optimizer, seed, ema, head, batchNorm);
     RunConfig config =
         RunConfig.of(
             new ModelSource.Cnn(modelSpec), epochs, batchSize, lr != null ? lr : architecture.defaultLearningRate(), schedule,

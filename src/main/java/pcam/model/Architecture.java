@@ -93,17 +93,41 @@ public enum Architecture {
     }
   }
 
+  /**
+   * Batch normalisation of a conv layer's output, before its ReLU (Ioffe and Szegedy 2015): a
+   * learned scale and shift per channel (the trainable parameters counted here) plus moving
+   * averages of the batch mean and variance, used when scoring.
+   */
+  public record BatchNorm(String name, int channels, int[] outputShape) implements Layer {
+    public long params() {
+      return 2L * channels;
+    }
+  }
+
+  /** The mean of each channel over the feature map (Keras GlobalAveragePooling2D). */
+  public record GlobalAveragePool(String name, int[] outputShape) implements Layer {
+    public long params() {
+      return 0;
+    }
+  }
+
   public record Dense(String name, int inUnits, int units, boolean relu, int[] outputShape) implements Layer {
     public long params() {
       return (long) inUnits * units + units;
     }
   }
 
+  /** The study's layers: the flatten head, no batch normalisation. */
+  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout) {
+    return layers(crop, dropout, convDropout, denseDropout, Head.FLATTEN, false);
+  }
+
   /**
    * The layers for a {@code crop}x{@code crop} input; dropout layers appear only when {@code
-   * dropout} is on. Keras names: conv2d, conv2d_1, ..., like the study's summary.
+   * dropout} is on, a {@link BatchNorm} after each conv only with {@code batchNorm}. Keras names:
+   * conv2d, conv2d_1, ..., like the study's summary.
    */
-  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout) {
+  public List<Layer> layers(int crop, boolean dropout, double convDropout, double denseDropout, Head head, boolean batchNorm) {
     checkCrop(crop);
     Names names = new Names();
     List<Layer> layers = new ArrayList<>();
@@ -114,6 +138,9 @@ public enum Architecture {
         size -= KERNEL - 1; // 'valid' padding
         checkSize(size, crop);
         layers.add(new Conv(names.next("conv2d"), channels, filters, new int[] {size, size, filters}));
+        if (batchNorm) {
+          layers.add(new BatchNorm(names.next("batch_normalization"), filters, new int[] {size, size, filters}));
+        }
         channels = filters;
       }
       size /= 2;
@@ -123,8 +150,12 @@ public enum Architecture {
         layers.add(new Dropout(names.next("dropout"), convDropout, new int[] {size, size, channels}));
       }
     }
-    int flat = size * size * channels;
-    layers.add(new Flatten(names.next("flatten"), new int[] {flat}));
+    int flat = head == Head.GAP ? channels : size * size * channels;
+    if (head == Head.GAP) {
+      layers.add(new GlobalAveragePool(names.next("global_average_pooling2d"), new int[] {flat}));
+    } else {
+      layers.add(new Flatten(names.next("flatten"), new int[] {flat}));
+    }
     layers.add(new Dense(names.next("dense"), flat, DENSE_UNITS, true, new int[] {DENSE_UNITS}));
     if (dropout) {
       layers.add(new Dropout(names.next("dropout"), denseDropout, new int[] {DENSE_UNITS}));

@@ -19,10 +19,12 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
+import pcam.model.Architecture.BatchNorm;
 import pcam.model.Architecture.Conv;
 import pcam.model.Architecture.Dense;
 import pcam.model.Architecture.Dropout;
 import pcam.model.Architecture.Flatten;
+import pcam.model.Architecture.GlobalAveragePool;
 import pcam.model.Architecture.Layer;
 import pcam.model.Architecture.MaxPool;
 
@@ -67,6 +69,15 @@ public final class CnnGraph {
    */
   public static final String EMA_SWAP = "ema/swap";
 
+  /**
+   * Batch normalisation's moving averages move toward each training batch's statistics by {@code 1 -
+   * BN_MOMENTUM} per step: PyTorch's 0.1 rather than Keras's 0.01, so that a short run's validation
+   * after the first epochs (40-50 steps each on pcam-sample) does not score with the initial 0 and 1.
+   */
+  public static final float BN_MOMENTUM = 0.9f;
+  /** Added to the variance before its square root (Keras's and PyTorch's 1e-3 and 1e-5 differ; Keras's). */
+  public static final float BN_EPSILON = 1e-3f;
+
   public static final int INPUT_SIZE = 96;
   /** Dropout draws are 8-bit, so a rate is applied in steps of 1/256. */
   static final int DROPOUT_LEVELS = 256;
@@ -79,8 +90,17 @@ public final class CnnGraph {
     }
   }
 
-  /** A conv or dense layer's weights, as read by both heads. */
-  private record Weights(Operand<TFloat32> kernel, Operand<TFloat32> bias) {}
+  /**
+   * A layer's weights, as read by both heads: a conv or dense layer's kernel and bias, or a batch
+   * normalisation's scale (in {@code kernel}) and shift (in {@code bias}) with its moving mean and
+   * variance (null for the others).
+   */
+  private record Weights(
+      Operand<TFloat32> kernel, Operand<TFloat32> bias, Variable<TFloat32> movingMean, Variable<TFloat32> movingVariance) {
+    Weights(Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+      this(kernel, bias, null, null);
+    }
+  }
 
   private CnnGraph() {}
 
@@ -111,8 +131,22 @@ public final class CnnGraph {
     List<Operand<TFloat32>> kernels = new ArrayList<>();
     Map<String, Weights> weights = new HashMap<>();
     Map<String, Long> dropoutSeeds = new HashMap<>();
+    List<Variable<TFloat32>> movingStatistics = new ArrayList<>();
     for (Layer layer : spec.layers()) {
       Ops scope = tf.withSubScope(layer.name());
+      if (layer instanceof BatchNorm norm) {
+        Shape channels = Shape.of(norm.channels());
+        Variable<TFloat32> gamma = filled(scope, "gamma", channels, 1f, initialValues);
+        Variable<TFloat32> beta = filled(scope, "beta", channels, 0f, initialValues);
+        Variable<TFloat32> mean = filled(scope, "moving_mean", channels, 0f, initialValues);
+        Variable<TFloat32> variance = filled(scope, "moving_variance", channels, 1f, initialValues);
+        weights.put(layer.name(), new Weights(read(scope, gamma), read(scope, beta), mean, variance));
+        variables.add(gamma);
+        variables.add(beta);
+        movingStatistics.add(mean);
+        movingStatistics.add(variance);
+        continue;
+      }
       Shape kernelShape;
       int units;
       if (layer instanceof Conv conv) {
@@ -131,7 +165,7 @@ public final class CnnGraph {
         continue;
       }
       Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong(), initialValues);
-      Variable<TFloat32> bias = zeros(scope, "bias", Shape.of(units), initialValues);
+      Variable<TFloat32> bias = filled(scope, "bias", Shape.of(units), 0f, initialValues);
       Weights w = new Weights(read(scope, kernel), read(scope, bias));
       weights.put(layer.name(), w);
       kernels.add(w.kernel());
@@ -139,7 +173,7 @@ public final class CnnGraph {
       variables.add(bias);
     }
 
-    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, Map.of(), null, false));
+    Operand<TFloat32> logits = tf.withName(LOGITS).identity(forward(tf, spec, input, weights, Map.of(), null, null));
     tf.withName(PROBABILITY).math.sigmoid(logits);
     Operand<TFloat32> penalty = tf.withName(REGULARIZATION).identity(regularization(tf, kernels, spec.l1(), spec.l2()));
     Operand<TFloat32> dataLoss = tf.withName(DATA_LOSS).identity(crossEntropy(tf, logits, labels));
@@ -147,7 +181,8 @@ public final class CnnGraph {
 
     Ops training = tf.withSubScope("training");
     // Dropout masks are stateless, keyed on (layer seed, step): reproducible, and identical after a resume.
-    Operand<TFloat32> trainLogits = forward(training, spec, input, weights, dropoutSeeds, tf.identity(step), true);
+    List<Op> statisticsUpdates = new ArrayList<>();
+    Operand<TFloat32> trainLogits = forward(training, spec, input, weights, dropoutSeeds, tf.identity(step), statisticsUpdates);
     Operand<TFloat32> trainLoss = tf.withName(TRAIN_LOSS).math.add(crossEntropy(training, trainLogits, labels), penalty);
     // sigmoid(x) >= 0.5 exactly when x >= 0.
     Operand<TFloat32> predicted = training.dtypes.cast(training.math.greaterEqual(trainLogits, training.constant(0f)), TFloat32.class);
@@ -161,8 +196,13 @@ public final class CnnGraph {
     Op update = spec.optimizer().buildStep(afterGradients, variables, grads, learningRate);
     Op advance = tf.withControlDependencies(List.of(update)).assignAdd(step, tf.constant(1L));
     List<Op> trainDone = new ArrayList<>(List.of(update, advance));
+    trainDone.addAll(statisticsUpdates);
     if (spec.emaDecay() > 0) {
-      trainDone.add(movingAverages(tf, variables, initialValues, spec.emaDecay(), step, trainDone));
+      // The batch-norm statistics are averaged and swapped with the weights (as timm's ModelEmaV2
+      // does), so the averaged weights are scored with statistics that match them.
+      List<Variable<TFloat32>> averaged = new ArrayList<>(variables);
+      averaged.addAll(movingStatistics);
+      trainDone.add(movingAverages(tf, averaged, initialValues, spec.emaDecay(), step, trainDone));
     }
     tf.withControlDependencies(trainDone).withName(TRAIN).noOp();
     return new Built(List.copyOf(variables));
@@ -215,28 +255,36 @@ public final class CnnGraph {
 
   /**
    * The layers on {@code x}; dropout only for the layers in {@code dropoutSeeds}. The training head
-   * computes conv-relu-pool as conv-pool-bias-relu, see {@link #convPoolBiasRelu}.
+   * ({@code statisticsUpdates} not null: it receives the batch-norm moving-average updates)
+   * computes conv-relu-pool as conv-pool-bias-relu, see {@link #convPoolBiasRelu}. A conv followed
+   * by batch norm leaves its ReLU to the batch norm.
    */
   private static Operand<TFloat32> forward(
       Ops tf, ModelSpec spec, Operand<TFloat32> x, Map<String, Weights> weights, Map<String, Long> dropoutSeeds,
-      Operand<TInt64> step, boolean training) {
+      Operand<TInt64> step, List<Op> statisticsUpdates) {
+    boolean training = statisticsUpdates != null;
     List<Layer> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
       Ops scope = tf.withSubScope(layer.name());
       Weights w = weights.get(layer.name());
+      boolean normalised = i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm;
       if (layer instanceof Conv && training && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool) {
         x = convPoolBiasRelu(scope, x, w);
         i++;
       } else if (layer instanceof Conv) {
-        x = scope.nn.conv2d(x, w.kernel(), UNIT_STRIDES, "VALID");
-        x = scope.nn.relu(scope.nn.biasAdd(x, w.bias()));
+        x = scope.nn.biasAdd(scope.nn.conv2d(x, w.kernel(), UNIT_STRIDES, "VALID"), w.bias());
+        x = normalised ? x : scope.nn.relu(x);
+      } else if (layer instanceof BatchNorm) {
+        x = scope.nn.relu(batchNorm(scope, x, w, statisticsUpdates));
       } else if (layer instanceof MaxPool) {
         x = maxPool2x2(scope, x);
       } else if (layer instanceof Dropout dropout && dropoutSeeds.containsKey(layer.name())) {
         x = dropout(scope, x, (float) dropout.rate(), step, dropoutSeeds.get(layer.name()));
       } else if (layer instanceof Flatten flatten) {
         x = scope.reshape(x, scope.constant(new long[] {-1, flatten.outputShape()[0]}));
+      } else if (layer instanceof GlobalAveragePool) {
+        x = scope.math.mean(x, scope.constant(new int[] {1, 2}));
       } else if (layer instanceof Dense dense) {
         x = scope.nn.biasAdd(scope.linalg.matMul(x, w.kernel()), w.bias());
         if (dense.relu()) {
@@ -258,6 +306,32 @@ public final class CnnGraph {
   private static Operand<TFloat32> convPoolBiasRelu(Ops tf, Operand<TFloat32> x, Weights w) {
     Operand<TFloat32> pooled = maxPool2x2(tf, tf.nn.conv2d(x, w.kernel(), UNIT_STRIDES, "VALID"));
     return tf.nn.relu(tf.nn.biasAdd(pooled, w.bias()));
+  }
+
+  /**
+   * (x - mean) / sqrt(variance + {@link #BN_EPSILON}) * gamma + beta per channel. Training: the
+   * batch's mean and (biased) variance over batch, height and width, with the moving averages'
+   * updates {@code m -= (1 - BN_MOMENTUM) * (m - batch)} added to {@code statisticsUpdates};
+   * scoring: the moving averages.
+   */
+  private static Operand<TFloat32> batchNorm(Ops tf, Operand<TFloat32> x, Weights w, List<Op> statisticsUpdates) {
+    Operand<TFloat32> mean;
+    Operand<TFloat32> variance;
+    if (statisticsUpdates == null) {
+      mean = tf.identity(w.movingMean());
+      variance = tf.identity(w.movingVariance());
+    } else {
+      Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
+      mean = tf.math.mean(x, axes);
+      variance = tf.math.mean(tf.math.square(tf.math.sub(x, mean)), axes);
+      Operand<TFloat32> rate = tf.constant(1 - BN_MOMENTUM);
+      for (Variable<TFloat32> moving : List.of(w.movingMean(), w.movingVariance())) {
+        Operand<TFloat32> batch = tf.stopGradient(moving == w.movingMean() ? mean : variance);
+        statisticsUpdates.add(tf.assignSub(moving, tf.math.mul(rate, tf.math.sub(tf.identity(moving), batch))));
+      }
+    }
+    Operand<TFloat32> scale = tf.math.mul(w.kernel(), tf.math.rsqrt(tf.math.add(variance, tf.constant(BN_EPSILON))));
+    return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), w.bias());
   }
 
   /** Batch mean of max(x,0) - x*z + log(1 + exp(-|x|)): the BCE of sigmoid(x) that never overflows. */
@@ -344,10 +418,11 @@ public final class CnnGraph {
     return v;
   }
 
-  private static Variable<TFloat32> zeros(Ops tf, String name, Shape shape, Map<Variable<TFloat32>, Operand<TFloat32>> initialValues) {
+  private static Variable<TFloat32> filled(
+      Ops tf, String name, Shape shape, float value, Map<Variable<TFloat32>, Operand<TFloat32>> initialValues) {
     Ops init = tf.withInitScope();
     Variable<TFloat32> v = init.withName(name).variable(shape, TFloat32.class);
-    Operand<TFloat32> initial = init.zeros(init.constant(shape.asArray()), TFloat32.class);
+    Operand<TFloat32> initial = init.fill(init.constant(shape.asArray()), init.constant(value));
     init.assign(v, initial);
     initialValues.put(v, initial);
     return v;

@@ -6,7 +6,9 @@ import java.util.List;
  * Everything that fixes a CNN graph: the architecture, the centre crop, dropout, regularisation
  * (Keras semantics: {@code l1 * sum|w| + l2 * sum w^2} over kernels, not biases), the kernel
  * initializer, the optimizer, the seed all random streams derive from, and the decay of the
- * exponential moving average of the weights ({@code emaDecay}, 0 = none; see {@link CnnGraph#EMA_SWAP}).
+ * exponential moving average of the weights ({@code emaDecay}, 0 = none; see {@link CnnGraph#EMA_SWAP}),
+ * the {@link Head} between the conv blocks and the dense layers, and batch normalisation after each
+ * conv ({@code batchNorm}; see {@link CnnGraph#BN_MOMENTUM}).
  */
 public record ModelSpec(
     Architecture architecture,
@@ -19,9 +21,12 @@ public record ModelSpec(
     Initializer initializer,
     Optimizer optimizer,
     long seed,
-    double emaDecay) {
+    double emaDecay,
+    Head head,
+    boolean batchNorm) {
 
   public ModelSpec {
+    java.util.Objects.requireNonNull(head, "head");
     Architecture.checkCrop(crop);
     checkRate("conv dropout", convDropout);
     checkRate("dense dropout", denseDropout);
@@ -33,7 +38,14 @@ public record ModelSpec(
     }
   }
 
-  /** Without weight averaging. */
+  /** The study's flatten head, no batch normalisation. */
+  public ModelSpec(
+      Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout, double l1, double l2,
+      Initializer initializer, Optimizer optimizer, long seed, double emaDecay) {
+    this(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, emaDecay, Head.FLATTEN, false);
+  }
+
+  /** Without weight averaging, with the study's flatten head. */
   public ModelSpec(
       Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout, double l1, double l2,
       Initializer initializer, Optimizer optimizer, long seed) {
@@ -41,7 +53,15 @@ public record ModelSpec(
   }
 
   public ModelSpec withEma(double decay) {
-    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, decay);
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, decay, head, batchNorm);
+  }
+
+  public ModelSpec withHead(Head newHead) {
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, emaDecay, newHead, batchNorm);
+  }
+
+  public ModelSpec withBatchNorm(boolean on) {
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, seed, emaDecay, head, on);
   }
 
   /** The study's defaults for {@code architecture} at full size, with the given seed. */
@@ -52,11 +72,11 @@ public record ModelSpec(
   }
 
   public ModelSpec withSeed(long newSeed) {
-    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed, emaDecay);
+    return new ModelSpec(architecture, crop, dropout, convDropout, denseDropout, l1, l2, initializer, optimizer, newSeed, emaDecay, head, batchNorm);
   }
 
   public List<Architecture.Layer> layers() {
-    return architecture.layers(crop, dropout, convDropout, denseDropout);
+    return architecture.layers(crop, dropout, convDropout, denseDropout, head, batchNorm);
   }
 
   private static void checkRate(String what, double rate) {

@@ -9,7 +9,13 @@ public final class ModelSummary {
   private ModelSummary() {}
 
   public static String render(Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout) {
-    List<Layer> layers = architecture.layers(crop, dropout, convDropout, denseDropout);
+    return render(architecture, crop, dropout, convDropout, denseDropout, Head.FLATTEN, false);
+  }
+
+  public static String render(
+      Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout, Head head,
+      boolean batchNorm) {
+    List<Layer> layers = architecture.layers(crop, dropout, convDropout, denseDropout, head, batchNorm);
     String rule = "_".repeat(65);
     StringBuilder out = new StringBuilder();
     out.append("Model: \"").append(architecture.cliName()).append("\"  (input 96x96x3, centre crop ")

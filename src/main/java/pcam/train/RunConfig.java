@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
@@ -39,6 +40,8 @@ import pcam.util.Json;
  *     best and exported; 0 = none (also what a config.json written before it existed reads as)
  * @param trainableLayers import-keras models: train the last N layers with weights; null = all
  * @param freezeUntil import-keras models: freeze the layers with weights before this one; null = none
+ * @param head a cnn's: flatten (the study's) or gap; null (a config.json written before it existed) = flatten
+ * @param batchNorm a cnn's batch normalisation after each conv; null (written before it existed) = off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(
@@ -64,7 +67,9 @@ public record RunConfig(
     DataSpec data,
     Double ema,
     Integer trainableLayers,
-    String freezeUntil) {
+    String freezeUntil,
+    Head head,
+    Boolean batchNorm) {
 
   /** The config of a run that trains {@code source}; its seed is the run's. */
   public static RunConfig of(
@@ -75,12 +80,12 @@ public record RunConfig(
       return new RunConfig(
           null, m.architecture(), m.crop(), epochs, batchSize, m.optimizer(), lr, lrSchedule, m.dropout(), m.convDropout(),
           m.denseDropout(), m.l1(), m.l2(), m.initializer(), augmentation, earlyStopPatience, threads, device, m.seed(), data,
-          m.emaDecay(), null, null);
+          m.emaDecay(), null, null, m.head(), m.batchNorm());
     }
     ModelSource.SavedModel s = (ModelSource.SavedModel) source;
     return new RunConfig(
         s.dir(), null, null, epochs, batchSize, s.optimizer(), lr, lrSchedule, null, null, null, null, null, null, augmentation,
-        earlyStopPatience, threads, device, s.seed(), data, null, s.trainableLayers(), s.freezeUntil());
+        earlyStopPatience, threads, device, s.seed(), data, null, s.trainableLayers(), s.freezeUntil(), null, null);
   }
 
   /** The model the run trains: a cnn built from its spec, or a SavedModel to fine-tune. */
@@ -89,7 +94,8 @@ public record RunConfig(
       return new ModelSource.SavedModel(savedModel, optimizer == null ? Optimizer.ADAM : optimizer, trainableLayers, freezeUntil, seed);
     }
     return new ModelSource.Cnn(
-        new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema == null ? 0 : ema));
+        new ModelSpec(model, crop, dropout, convDropout, denseDropout, l1, l2, init, optimizer, seed, ema == null ? 0 : ema,
+            head == null ? Head.FLATTEN : head, batchNorm != null && batchNorm));
   }
 
   /** The loop's part; batches are assembled on {@code loaderThreads} background threads. */

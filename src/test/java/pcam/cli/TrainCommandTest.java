@@ -50,6 +50,8 @@ class TrainCommandTest {
     assertThat(config.lr()).isEqualTo(1e-3);
     assertThat(config.optimizer()).isEqualTo(Optimizer.ADAM);
     assertThat(config.batchSize()).isEqualTo(16);
+    assertThat(config.head()).isEqualTo(pcam.model.Head.FLATTEN); // the study's network unless asked
+    assertThat(config.batchNorm()).isFalse();
     CliRun again = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
     assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(again.err()).contains("already holds a run");
@@ -142,12 +144,15 @@ class TrainCommandTest {
     Path run = dir.resolve("ema");
     CliRun r = CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "2",
         "--batch-size", "16", "--val-fraction", "0.25", "--augment", "d8+stain", "--color-jitter", "0.1,0.1,0.1,0.02",
-        "--ema", "0.9", "--lr-schedule", "cosine", "--lr-warmup", "0.5");
+        "--ema", "0.9", "--lr-schedule", "cosine", "--lr-warmup", "0.5", "--head", "gap", "--batch-norm");
     assertThat(r.exitCode()).as(r.err()).isZero();
     RunConfig config = RunConfig.load(run);
     assertThat(config.augmentation()).isEqualTo(Augmentation.preset("d8+stain").withColorJitter(0.1, 0.1, 0.1, 0.02));
     assertThat(config.ema()).isEqualTo(0.9);
     assertThat(config.lrSchedule().warmupEpochs()).isEqualTo(0.5);
+    assertThat(config.head()).isEqualTo(pcam.model.Head.GAP);
+    assertThat(config.batchNorm()).isTrue();
+    assertThat(run.resolve("model/saved_model.pb")).exists();
 
     CliRun badEma = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--ema", "1.5");
     assertThat(badEma.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

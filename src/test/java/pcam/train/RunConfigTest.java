@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
 import pcam.model.Architecture;
+import pcam.model.Head;
 import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
@@ -41,7 +42,8 @@ class RunConfigTest {
 
   @Test
   void aCnnRunsConfigReadsBackIdenticalInTrainsLayout(@TempDir Path run) throws Exception {
-    ModelSpec spec = new ModelSpec(Architecture.CNN9, 72, false, 0.1, 0.4, 1e-3, 2e-3, Initializer.LECUN_NORMAL, Optimizer.RMSPROP, 1234, 0.99);
+    ModelSpec spec = new ModelSpec(Architecture.CNN9, 72, false, 0.1, 0.4, 1e-3, 2e-3, Initializer.LECUN_NORMAL, Optimizer.RMSPROP, 1234, 0.99)
+        .withHead(Head.GAP).withBatchNorm(true);
     RunConfig config = RunConfig.of(new ModelSource.Cnn(spec), 7, 32, 5e-4, PLATEAU, new Augmentation(true, false, 40), 3, 2, "cpu", DATA);
     config.save(run);
     assertThat(RunConfig.load(run)).isEqualTo(config);
@@ -49,7 +51,8 @@ class RunConfigTest {
     assertThat(config.plan(2)).isEqualTo(new TrainingPlan(7, 32, 5e-4, PLATEAU, new Augmentation(true, false, 40), 3, 1234, 2));
     // The keys (and their order) train always wrote; nothing of fine-tuning's.
     assertThat(keys(run)).containsExactly("model", "crop", "epochs", "batchSize", "optimizer", "lr", "lrSchedule", "dropout",
-        "convDropout", "denseDropout", "l1", "l2", "init", "augmentation", "earlyStopPatience", "threads", "device", "seed", "data", "ema");
+        "convDropout", "denseDropout", "l1", "l2", "init", "augmentation", "earlyStopPatience", "threads", "device", "seed", "data", "ema",
+        "head", "batchNorm");
 
     // A run folder written before HDF5 support named the data paths labelsCsv and imagesDir: it still resumes.
     Path file = RunDirectory.at(run).config();
