@@ -78,14 +78,18 @@ public final class DjlPeer {
    * What the peer runs on, so two runs can be compared: PyTorch's version, its intra- and
    * inter-op thread counts (DJL sets them from {@code -Dai.djl.pytorch.num_threads} and {@code
    * -Dai.djl.pytorch.num_interop_threads}, else PyTorch's defaults) and the features the native
-   * library was built with (e.g. MKLDNN, i.e. oneDNN convolutions).
+   * library was built with (e.g. MKLDNN, i.e. oneDNN convolutions), and the environment that
+   * changes its speed: {@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1} (set by scripts/bench.sh)
+   * lets glibc back PyTorch's large per-step tensors with transparent huge pages instead of
+   * faulting in fresh 4 KB pages every step, which made it 3-4x faster on a 2-core VM.
    */
   public static String describe() {
     System.setProperty("ai.djl.offline", "true");
     Engine engine = Engine.getEngine("PyTorch");
     return "PyTorch " + engine.getVersion() + ", intra-op threads " + JniUtils.getNumThreads() + ", inter-op threads "
         + JniUtils.getNumInteropThreads() + ", features " + new TreeSet<>(JniUtils.getFeatures())
-        + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", ATEN_CPU_CAPABILITY=" + System.getenv("ATEN_CPU_CAPABILITY");
+        + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", ATEN_CPU_CAPABILITY=" + System.getenv("ATEN_CPU_CAPABILITY")
+        + ", GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES");
   }
 
   private static double best(int batchSize, int warmupSteps, int timedSteps, int rounds, Runnable step) {
