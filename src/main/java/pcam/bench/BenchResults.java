@@ -13,8 +13,10 @@ public record BenchResults(Map<String, Object> values) {
     StringBuilder md = new StringBuilder();
     @SuppressWarnings("unchecked")
     Map<String, Object> machine = (Map<String, Object>) values.get("machine");
-    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s GB RAM; vector flags: %s; highest oneDNN ISA they allow: %s%n%n",
-        machine.get("cores"), machine.get("cpu"), machine.get("ram_gb"), machine.get("vector_flags"), machine.get("onednn_isa_max")));
+    md.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s GB RAM; vector flags: %s; highest oneDNN ISA they allow: %s;"
+            + " oneDNN dispatched to (its own log): TensorFlow %s, PyTorch %s%n%n",
+        machine.get("cores"), machine.get("cpu"), machine.get("ram_gb"), machine.get("vector_flags"), machine.get("onednn_isa_max"),
+        machine.get("onednn_isa_tensorflow"), machine.get("onednn_isa_pytorch")));
     md.append("| Measure | Value | Target / note |\n|---|---:|---|\n");
     row(md, "TIFF decode, 1 thread", num("decode_img_s_1_thread") + " img/s",
         "ImageIO only (JDK reader): " + num("decode_img_s_1_thread_imageio") + " img/s; direct ÷ ImageIO, median of "

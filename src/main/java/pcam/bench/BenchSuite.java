@@ -60,8 +60,12 @@ public final class BenchSuite {
   private BenchResults run() {
     Map<String, Object> r = new LinkedHashMap<>();
     Machine machine = Machine.current();
-    r.put("machine", Map.of("cores", machine.cores(), "cpu", machine.cpuModel(), "ram_gb", round(machine.ramGb(), 1),
-        "vector_flags", String.join(" ", machine.vectorFlags()), "onednn_isa_max", machine.isa()));
+    Map<String, Object> machineFacts = new LinkedHashMap<>(Map.of("cores", machine.cores(), "cpu", machine.cpuModel(),
+        "ram_gb", round(machine.ramGb(), 1), "vector_flags", String.join(" ", machine.vectorFlags()), "onednn_isa_max", machine.isa()));
+    // What the libraries actually dispatched to, from oneDNN's own log (a child JVM each).
+    machineFacts.put("onednn_isa_tensorflow", OnednnIsa.probe("tf").orElse(null));
+    machineFacts.put("onednn_isa_pytorch", DjlBridge.available() ? OnednnIsa.probe("djl").orElse(null) : null);
+    r.put("machine", machineFacts);
     Path data = settings.data() != null ? settings.data() : synthetic();
     r.put("settings", Map.of(
         "quick", settings.quick(), "data", settings.data() != null ? data.toString() : "synthetic",
