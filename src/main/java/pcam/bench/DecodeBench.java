@@ -50,17 +50,15 @@ public final class DecodeBench {
     pass(files, 1, PatchReader::readWithImageIO);
     double bestDirect = 0;
     double bestImageIo = 0;
-    double[] ratios = new double[pairs];
+    List<Double> ratios = new ArrayList<>();
     for (int p = 0; p < pairs; p++) {
       double direct = timedPass(files, PatchReader::read);
       double imageIo = timedPass(files, PatchReader::readWithImageIO);
       bestDirect = Math.max(bestDirect, direct);
       bestImageIo = Math.max(bestImageIo, imageIo);
-      ratios[p] = direct / imageIo;
+      ratios.add(direct / imageIo);
     }
-    java.util.Arrays.sort(ratios);
-    double median = pairs % 2 == 1 ? ratios[pairs / 2] : (ratios[pairs / 2 - 1] + ratios[pairs / 2]) / 2;
-    return new Comparison(bestDirect, bestImageIo, median, pairs);
+    return new Comparison(bestDirect, bestImageIo, PairedFraction.median(ratios), pairs);
   }
 
   private static double timedPass(List<Path> files, Function<Path, byte[]> decoder) {

@@ -69,7 +69,8 @@ final class PairedFraction {
     return ratios;
   }
 
-  static double median(List<Double> values) {
+  /** The median (the mean of the middle two for an even count); every paired ratio in the bench uses it. */
+  public static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

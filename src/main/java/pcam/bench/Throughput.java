@@ -1,5 +1,7 @@
 package pcam.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
 import pcam.data.BatchLoader;
@@ -71,18 +73,16 @@ public final class Throughput {
     }
     double graph = 0;
     double endToEnd = 0;
-    double[] ratios = new double[plan.rounds()];
+    List<Double> ratios = new ArrayList<>();
     long[] epoch = {0};
     for (int round = 0; round < plan.rounds(); round++) {
       double g = timed(plan.steps(), batchSize, () -> model.trainStep(fixed, learningRate));
       double e = endToEndRound(model, patches, batchSize, augmentation, loaderThreads, prefetch, learningRate, plan, epoch);
       graph = Math.max(graph, g);
       endToEnd = Math.max(endToEnd, e);
-      ratios[round] = e / g;
+      ratios.add(e / g);
     }
-    java.util.Arrays.sort(ratios);
-    int n = ratios.length;
-    return new TrainResult(graph, endToEnd, n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2);
+    return new TrainResult(graph, endToEnd, PairedFraction.median(ratios));
   }
 
   /** End-to-end training and the loader alone, with a baseline augmentation and a candidate. */

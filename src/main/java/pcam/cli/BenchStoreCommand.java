@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import pcam.bench.PairedFraction;
 import pcam.bench.Throughput;
 import pcam.data.Augmentation;
 import pcam.data.DataSpec;
@@ -84,16 +85,10 @@ public final class BenchStoreCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%d patches (mapped store: %s), batch %d, %d steps per round, %d pairs, loader threads %d, augmentation %s%n",
         mapped.size(), mapped.isMapped(), batchSize, steps, pairs, loaderThreads, augmentation.describe());
-    out.printf(Locale.ROOT, "mapped:  median %.1f img/s  rounds %s%n", median(mappedRates), format(mappedRates));
-    out.printf(Locale.ROOT, "heap:    median %.1f img/s  rounds %s%n", median(heapRates), format(heapRates));
-    out.printf(Locale.ROOT, "ratio mapped/heap: median %.3f  pairs %s%n", median(ratios), format(ratios));
+    out.printf(Locale.ROOT, "mapped:  median %.1f img/s  rounds %s%n", PairedFraction.median(mappedRates), format(mappedRates));
+    out.printf(Locale.ROOT, "heap:    median %.1f img/s  rounds %s%n", PairedFraction.median(heapRates), format(heapRates));
+    out.printf(Locale.ROOT, "ratio mapped/heap: median %.3f  pairs %s%n", PairedFraction.median(ratios), format(ratios));
     out.flush();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String format(List<Double> values) {
