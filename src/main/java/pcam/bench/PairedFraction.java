@@ -17,7 +17,7 @@ import java.util.List;
  * other kind just evicted (a product right after a step was about 3% slower in a probe), which
  * would bias the ratio.
  */
-final class PairedFraction {
+public final class PairedFraction {
   /**
    * @param imagesPerSecond the best round's mean throughput over the timed steps
    * @param flopFraction median over steps of step FLOP rate / neighbouring products' mean rate
