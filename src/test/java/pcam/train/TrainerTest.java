@@ -164,6 +164,25 @@ class TrainerTest {
   }
 
   /**
+   * history.csv gets an epoch's row before any listener (the checkpoint first among them) sees the
+   * epoch end, so a crash between the row and the last checkpoint only redoes that epoch.
+   */
+  @Test
+  void anEpochsHistoryRowIsWrittenBeforeTheListenersHearOfIt(@TempDir Path run) {
+    List<Integer> rowsSeen = new java.util.ArrayList<>();
+    TrainingListener probe = new TrainingListener() {
+      @Override
+      public void epochEnded(EpochRecord record, boolean best) {
+        rowsSeen.add(HistoryCsv.read(RunDirectory.at(run).history()).size());
+      }
+    };
+    try (CnnModel model = CnnModel.create(SPEC, Device.AUTO, 0)) {
+      new Trainer(plan(2), run, List.of(probe, new CheckpointListener())).fit(model, train, validation, false);
+    }
+    assertThat(rowsSeen).containsExactly(1, 2);
+  }
+
+  /**
    * The checkpoints are a listener's: the best one holds the best epoch's metrics.json, the last
    * one where the run ended, and a resume with nothing left to train returns that same best.
    */
