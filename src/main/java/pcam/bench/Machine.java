@@ -1,12 +1,8 @@
 package pcam.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import pcam.util.ProcInfo;
 
 /**
  * What the benchmark ran on, from /proc (Linux); "unknown" elsewhere. The same "2 cores" can be an
@@ -20,8 +16,8 @@ public record Machine(int cores, String cpuModel, double ramGb, List<String> vec
       "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8", "amx_fp16");
 
   public static Machine current() {
-    List<String> cpuinfo = lines("/proc/cpuinfo");
-    Set<String> flags = flags(cpuinfo);
+    List<String> cpuinfo = ProcInfo.lines("/proc/cpuinfo");
+    Set<String> flags = ProcInfo.cpuFlags(cpuinfo);
     return new Machine(Runtime.getRuntime().availableProcessors(), cpuModel(cpuinfo), readRamGb(),
         VECTOR_FLAGS.stream().filter(flags::contains).toList(), isa(flags));
   }
@@ -49,16 +45,6 @@ public record Machine(int cores, String cpuModel, double ramGb, List<String> vec
       }
     }
     return null;
-  }
-
-  /** The first processor's flags. */
-  static Set<String> flags(List<String> cpuinfo) {
-    for (String line : cpuinfo) {
-      if (line.startsWith("flags")) {
-        return new LinkedHashSet<>(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-      }
-    }
-    return Set.of();
   }
 
   /**
@@ -92,19 +78,11 @@ public record Machine(int cores, String cpuModel, double ramGb, List<String> vec
   }
 
   private static double readRamGb() {
-    for (String line : lines("/proc/meminfo")) {
+    for (String line : ProcInfo.lines("/proc/meminfo")) {
       if (line.startsWith("MemTotal:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
       }
     }
     return Double.NaN;
-  }
-
-  private static List<String> lines(String file) {
-    try {
-      return Files.readAllLines(Path.of(file));
-    } catch (IOException | RuntimeException e) {
-      return List.of();
-    }
   }
 }

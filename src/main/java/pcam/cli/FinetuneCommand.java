@@ -93,7 +93,7 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     RunConfig config =
         RunConfig.of(
             new ModelSource.SavedModel(savedModel.toAbsolutePath().normalize(), optimizer, trainableLayers, freezeUntil, dataOptions.seed()),
-            epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(),
+            epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), loop.precision,
             dataSpec);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;

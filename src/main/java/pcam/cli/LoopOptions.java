@@ -19,6 +19,7 @@ import pcam.model.TrainableModel;
 import pcam.train.RunConfig;
 import pcam.train.Trainer;
 import pcam.model.Device;
+import pcam.model.Precision;
 import pcam.util.AtomicFiles;
 import pcam.util.PathGuard;
 import pcam.train.LearningRateSchedule;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The training-loop flags that {@code train} and {@code finetune} share (mix in with
- * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
- * and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
+ * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device,
+ * precision and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
  * own epochs, batch size and learning-rate defaults.
  */
 public final class LoopOptions {
@@ -82,6 +83,13 @@ public final class LoopOptions {
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
+
+  @Option(names = "--precision", paramLabel = "NAME", defaultValue = "float32",
+      description = "float32 | bf16. bf16: convolutions and matrix products compute in bfloat16 through oneDNN (TensorFlow's"
+          + " auto_mixed_precision_onednn_bfloat16 rewrite), while weights, optimizer and loss stay float32 (Keras'"
+          + " mixed_bfloat16); the exported model stays float32. Faster on CPUs with AVX512_BF16 or AMX, refused on others"
+          + " (oneDNN would emulate it, slower). CPU only. Numerics differ slightly from the study's float32.")
+  Precision precision;
 
   @Option(names = "--tensorboard", paramLabel = "DIR",
       description = "Also write per-epoch scalars (loss, accuracy, AUC, lr) as TensorBoard event files to DIR.")
@@ -176,13 +184,16 @@ public final class LoopOptions {
    */
   private void train(CommandSpec spec, String command, Path runDir, RunConfig config) {
     Device device = Device.parse(config.device());
+    Precision precision = config.precisionOrDefault();
+    String precisionLine = precision.check(device); // before device.check(): bf16 with --device gpu is refused as such
     LOG.info(device.check());
+    LOG.info(precisionLine);
     LOG.info("augmentation {}", config.augmentation().describe());
     TrainingPlan plan = config.plan(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     List<TrainingListener> listeners = listeners(plan);
     Trainer trainer = new Trainer(plan, runDir, listeners);
     TrainingResult result;
-    try (TrainableModel model = open(config.source(), device, config.threads())) {
+    try (TrainableModel model = open(config.source(), device, config.threads(), precision)) {
       Datasets.Split split = Datasets.loadSplit(config.data());
       Trainer.requireTrainable(split.train(), split.validation());
       if (!resuming()) {
@@ -197,9 +208,9 @@ public final class LoopOptions {
     printResult(spec.commandLine().getOut(), command, runDir, result);
   }
 
-  private static TrainableModel open(ModelSource source, Device device, int threads) {
+  private static TrainableModel open(ModelSource source, Device device, int threads, Precision precision) {
     if (source instanceof ModelSource.Cnn cnn) {
-      CnnModel model = CnnModel.create(cnn.spec(), device, threads);
+      CnnModel model = CnnModel.create(cnn.spec(), device, threads, precision);
       LOG.info("{} at crop {}: {} trainable parameters; weight averaging {}", cnn.spec().architecture().cliName(), cnn.spec().crop(),
           String.format("%,d", model.trainableParams()), cnn.spec().emaDecay() > 0 ? "ema " + cnn.spec().emaDecay() : "off");
       return model;
@@ -209,7 +220,7 @@ public final class LoopOptions {
     // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
     if (KerasSpec.isImported(dir)) {
       KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
-          device.sessionConfig(threads));
+          device.sessionConfig(threads, precision));
       LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
           model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
           model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
@@ -219,7 +230,7 @@ public final class LoopOptions {
       throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
           + " a contract SavedModel's train_step fixed its trainable layers at export");
     }
-    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads));
+    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads, precision));
     LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
         model.report().variables(), String.format("%,d", model.report().parameters()));
     return model;

@@ -123,7 +123,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
     RunConfig config =
         RunConfig.of(
             new ModelSource.Cnn(modelSpec), epochs, batchSize, lr != null ? lr : architecture.defaultLearningRate(), schedule,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), dataSpec);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), loop.precision, dataSpec);
     config.plan(1);
     return config;
   }

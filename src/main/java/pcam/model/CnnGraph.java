@@ -111,6 +111,19 @@ public final class CnnGraph {
    * flag), and TF prunes each run to the head it fetches.
    */
   public static Built build(Graph graph, ModelSpec spec) {
+    return build(graph, spec, Precision.FLOAT32);
+  }
+
+  /**
+   * As {@link #build(Graph, ModelSpec)}, for a session computing in {@code precision}. For bf16 the
+   * first conv reads its RGB input with a zero fourth channel, through its kernel with a zero fourth
+   * input row ({@link #padChannel}): the same convolution, but TF 2.18's oneDNN bfloat16 Conv2D gives
+   * wrong, run-to-run varying outputs for 3 input channels on this build (relative error ~0.5 against
+   * float32, where 4 and more channels agree to bfloat16's ~0.4%), and training on it diverged. The
+   * variables, checkpoints and parameter count are unchanged.
+   */
+  public static Built build(Graph graph, ModelSpec spec, Precision precision) {
+    boolean padRgb = precision == Precision.BF16;
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     Shape imageShape = Shape.of(-1, INPUT_SIZE, INPUT_SIZE, 3);
@@ -124,6 +137,9 @@ public final class CnnGraph {
     init.assign(step, init.constant(0L));
 
     Operand<TFloat32> input = tf.math.mul(centreCrop(tf, images, spec.crop()), tf.constant(1f / 255));
+    if (padRgb) {
+      input = padChannel(tf, input, 3);
+    }
 
     SplittableRandom seeds = new SplittableRandom(spec.seed());
     List<Variable<TFloat32>> variables = new ArrayList<>();
@@ -166,9 +182,11 @@ public final class CnnGraph {
       }
       Variable<TFloat32> kernel = variable(scope, "kernel", spec.initializer(), kernelShape, seeds.nextLong(), initialValues);
       Variable<TFloat32> bias = filled(scope, "bias", Shape.of(units), 0f, initialValues);
-      Weights w = new Weights(read(scope, kernel), read(scope, bias));
+      Operand<TFloat32> kernelRead = read(scope, kernel);
+      boolean rgbConv = layer instanceof Conv conv && conv.inChannels() == 3;
+      Weights w = new Weights(padRgb && rgbConv ? padChannel(scope, kernelRead, 2) : kernelRead, read(scope, bias));
       weights.put(layer.name(), w);
-      kernels.add(w.kernel());
+      kernels.add(kernelRead);
       variables.add(kernel);
       variables.add(bias);
     }
@@ -341,6 +359,13 @@ public final class CnnGraph {
             tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
             tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
     return tf.math.mean(perExample, tf.constant(new int[] {0, 1}));
+  }
+
+  /** {@code x} with one zero slice appended along {@code axis} of its 4 (a channel of an NHWC map, an input row of an HWIO kernel). */
+  private static Operand<TFloat32> padChannel(Ops tf, Operand<TFloat32> x, int axis) {
+    int[][] paddings = new int[4][2];
+    paddings[axis][1] = 1;
+    return tf.pad(x, tf.constant(paddings), tf.constant(0f));
   }
 
   private static Operand<TFloat32> centreCrop(Ops tf, Operand<TFloat32> images, int crop) {

@@ -30,13 +30,18 @@ public final class CnnModel extends GraphModel {
    * @param threads intra- and inter-op threads; 0 lets TensorFlow choose
    */
   public static CnnModel create(ModelSpec spec, Device device, int threads) {
+    return create(spec, device, threads, Precision.FLOAT32);
+  }
+
+  /** As {@link #create(ModelSpec, Device, int)}, with the session computing in {@code precision}. */
+  public static CnnModel create(ModelSpec spec, Device device, int threads, Precision precision) {
     if (threads < 0) {
       throw new InputException("--threads must be >= 0, got " + threads);
     }
     Graph graph = new Graph();
     try {
-      CnnGraph.Built built = CnnGraph.build(graph, spec);
-      Session session = new Session(graph, device.sessionConfig(threads));
+      CnnGraph.Built built = CnnGraph.build(graph, spec, precision);
+      Session session = new Session(graph, device.sessionConfig(threads, precision));
       return new CnnModel(spec, graph, session, built.trainableParams());
     } catch (RuntimeException e) {
       graph.close();

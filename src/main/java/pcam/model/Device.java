@@ -44,8 +44,13 @@ public record Device(Kind kind, int index) {
     throw new InputException("--device: expected auto, cpu, gpu or gpu:N, got '" + text + "'");
   }
 
-  /** Session options for this device and thread count (0 = TensorFlow's default pools). */
+  /** Session options for this device and thread count (0 = TensorFlow's default pools), in float32. */
   public ConfigProto sessionConfig(int threads) {
+    return sessionConfig(threads, Precision.FLOAT32);
+  }
+
+  /** Session options for this device, thread count and precision (bf16 adds its graph rewrite: {@link Precision}). */
+  public ConfigProto sessionConfig(int threads, Precision precision) {
     ConfigProto.Builder config =
         ConfigProto.newBuilder()
             .setAllowSoftPlacement(true)
@@ -60,6 +65,7 @@ public record Device(Kind kind, int index) {
     if (threads > 0) {
       config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(Math.min(threads, 2));
     }
+    precision.applyTo(config);
     return config.build();
   }
 

@@ -11,6 +11,7 @@ import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
+import pcam.model.Precision;
 import pcam.util.Json;
 
 /**
@@ -42,6 +43,8 @@ import pcam.util.Json;
  * @param freezeUntil import-keras models: freeze the layers with weights before this one; null = none
  * @param head a cnn's: flatten (the study's) or gap; null (a config.json written before it existed) = flatten
  * @param batchNorm a cnn's batch normalisation after each conv; null (written before it existed) = off
+ * @param precision the sessions' arithmetic; null = float32 (not written for a float32 run, so
+ *     its config.json is as before, and what a config.json written before it existed reads as)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(
@@ -69,23 +72,30 @@ public record RunConfig(
     Integer trainableLayers,
     String freezeUntil,
     Head head,
-    Boolean batchNorm) {
+    Boolean batchNorm,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_VALUES) Precision precision) {
 
   /** The config of a run that trains {@code source}; its seed is the run's. */
   public static RunConfig of(
       ModelSource source, int epochs, int batchSize, double lr, LearningRateSchedule.Config lrSchedule, Augmentation augmentation,
-      int earlyStopPatience, int threads, String device, DataSpec data) {
+      int earlyStopPatience, int threads, String device, Precision precision, DataSpec data) {
+    Precision written = precision == Precision.FLOAT32 ? null : precision;
     if (source instanceof ModelSource.Cnn cnn) {
       ModelSpec m = cnn.spec();
       return new RunConfig(
           null, m.architecture(), m.crop(), epochs, batchSize, m.optimizer(), lr, lrSchedule, m.dropout(), m.convDropout(),
           m.denseDropout(), m.l1(), m.l2(), m.initializer(), augmentation, earlyStopPatience, threads, device, m.seed(), data,
-          m.emaDecay(), null, null, m.head(), m.batchNorm());
+          m.emaDecay(), null, null, m.head(), m.batchNorm(), written);
     }
     ModelSource.SavedModel s = (ModelSource.SavedModel) source;
     return new RunConfig(
         s.dir(), null, null, epochs, batchSize, s.optimizer(), lr, lrSchedule, null, null, null, null, null, null, augmentation,
-        earlyStopPatience, threads, device, s.seed(), data, null, s.trainableLayers(), s.freezeUntil(), null, null);
+        earlyStopPatience, threads, device, s.seed(), data, null, s.trainableLayers(), s.freezeUntil(), null, null, written);
+  }
+
+  /** The precision the run's sessions compute in: float32 unless config.json says otherwise. */
+  public Precision precisionOrDefault() {
+    return precision == null ? Precision.FLOAT32 : precision;
   }
 
   /** The model the run trains: a cnn built from its spec, or a SavedModel to fine-tune. */

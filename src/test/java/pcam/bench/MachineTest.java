@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import pcam.util.ProcInfo;
 
 class MachineTest {
   @Test
@@ -13,7 +14,7 @@ class MachineTest {
         "processor\t: 0", "model name\t: AMD EPYC 7B13", "flags\t\t: fpu sse4_1 sse4_2 avx avx2 fma",
         "processor\t: 1", "model name\t: other", "flags\t\t: fpu");
     assertThat(Machine.cpuModel(cpuinfo)).isEqualTo("AMD EPYC 7B13");
-    assertThat(Machine.flags(cpuinfo)).containsExactly("fpu", "sse4_1", "sse4_2", "avx", "avx2", "fma");
+    assertThat(ProcInfo.cpuFlags(cpuinfo)).containsExactly("fpu", "sse4_1", "sse4_2", "avx", "avx2", "fma");
     assertThat(Machine.cpuModel(List.of())).isEqualTo("unknown");
     List<String> numbered = List.of("processor\t: 0", "cpu family\t: 26", "model\t\t: 2", "model name\t: AMD EPYC");
     assertThat(Machine.cpuModel(numbered)).isEqualTo("AMD EPYC (family 26, model 2)");

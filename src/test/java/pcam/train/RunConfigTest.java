@@ -17,6 +17,7 @@ import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
+import pcam.model.Precision;
 import pcam.util.Json;
 
 class RunConfigTest {
@@ -44,7 +45,7 @@ class RunConfigTest {
   void aCnnRunsConfigReadsBackIdenticalInTrainsLayout(@TempDir Path run) throws Exception {
     ModelSpec spec = new ModelSpec(Architecture.CNN9, 72, false, 0.1, 0.4, 1e-3, 2e-3, Initializer.LECUN_NORMAL, Optimizer.RMSPROP, 1234, 0.99)
         .withHead(Head.GAP).withBatchNorm(true);
-    RunConfig config = RunConfig.of(new ModelSource.Cnn(spec), 7, 32, 5e-4, PLATEAU, new Augmentation(true, false, 40), 3, 2, "cpu", DATA);
+    RunConfig config = RunConfig.of(new ModelSource.Cnn(spec), 7, 32, 5e-4, PLATEAU, new Augmentation(true, false, 40), 3, 2, "cpu", Precision.FLOAT32, DATA);
     config.save(run);
     assertThat(RunConfig.load(run)).isEqualTo(config);
     assertThat(RunConfig.load(run).source()).isEqualTo(new ModelSource.Cnn(spec));
@@ -65,7 +66,7 @@ class RunConfigTest {
   @Test
   void aFinetuneRunsConfigReadsBackIdenticalWithOnlyItsOwnModelKeys(@TempDir Path run) throws Exception {
     ModelSource.SavedModel source = new ModelSource.SavedModel(Path.of("/models/jed"), Optimizer.SGD, 3, null, 7);
-    RunConfig config = RunConfig.of(source, 4, 16, 1e-4, PLATEAU, Augmentation.FLIPS, 0, 0, "auto", DATA);
+    RunConfig config = RunConfig.of(source, 4, 16, 1e-4, PLATEAU, Augmentation.FLIPS, 0, 0, "auto", Precision.FLOAT32, DATA);
     config.save(run);
     assertThat(RunConfig.load(run)).isEqualTo(config);
     assertThat(RunConfig.load(run).source()).isEqualTo(source);
