@@ -15,6 +15,7 @@ import pcam.model.Architecture;
 import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
+import pcam.model.Precision;
 import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,18 +52,24 @@ public final class BenchOpsCommand implements Runnable {
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
   private int threads;
 
+  @Option(names = "--precision", defaultValue = "float32",
+      description = "float32 | bf16, as for 'pcam train --precision'. The matmul ceiling stays float32.")
+  private Precision precision;
+
   @Override
   public void run() {
     if (batchSize <= 0 || steps <= 0 || warmup < 0 || top < 0) {
       throw new InputException("--batch-size and --steps must be > 0, --warmup and --top >= 0");
     }
+    Device cpu = Device.parse("cpu");
+    precision.check(cpu);
     ModelSpec modelSpec = ModelSpec.defaults(model, 1);
     float lr = (float) model.defaultLearningRate();
     OpProfile profile = new OpProfile();
     double ceiling = 0;
     Map<String, Long> flops = new HashMap<>();
-    try (CnnModel cnn = CnnModel.create(modelSpec, Device.parse("cpu"), threads);
-        MatmulBench matmul = new MatmulBench(2048, Device.parse("cpu").sessionConfig(threads))) {
+    try (CnnModel cnn = CnnModel.create(modelSpec, cpu, threads, precision);
+        MatmulBench matmul = new MatmulBench(2048, cpu.sessionConfig(threads))) {
       Batch batch = Throughput.firstBatch(BenchTrainCommand.synthetic(batchSize), batchSize);
       for (int i = 0; i < warmup; i++) {
         cnn.trainStep(batch, lr);
@@ -86,9 +93,9 @@ public final class BenchOpsCommand implements Runnable {
   private void print(PrintWriter out, OpProfile profile, Map<String, Long> flops, double ceiling) {
     double wall = profile.wallMicrosPerStep();
     double total = profile.nodes().stream().mapToDouble(OpProfile.Node::micros).sum();
-    out.printf(Locale.ROOT, "%s batch %d, %d traced steps: %.1f ms per step (first op start to last op end), ops sum %.1f ms;"
-            + " matmul 2048² %.1f GFLOP/s (fastest product, timed between the steps)%n",
-        model.cliName(), batchSize, profile.steps(), wall / 1e3, total / 1e3, ceiling);
+    out.printf(Locale.ROOT, "%s %s batch %d, %d traced steps: %.1f ms per step (first op start to last op end), ops sum %.1f ms;"
+            + " float32 matmul 2048² %.1f GFLOP/s (fastest product, timed between the steps)%n",
+        model.cliName(), precision, batchSize, profile.steps(), wall / 1e3, total / 1e3, ceiling);
     out.printf(Locale.ROOT, "%n%-44s %9s %7s%n", "op type", "ms/step", "share");
     profile.byOp().forEach((op, micros) ->
         out.printf(Locale.ROOT, "%-44s %9.2f %6.1f%%%n", op, micros / 1e3, 100 * micros / total));

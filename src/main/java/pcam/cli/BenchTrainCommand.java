@@ -13,6 +13,7 @@ import pcam.model.Architecture;
 import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
+import pcam.model.Precision;
 import pcam.util.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +60,9 @@ public final class BenchTrainCommand implements Runnable {
   @Option(names = "--device", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
 
+  @Option(names = "--precision", defaultValue = "float32", description = "float32 | bf16, as for 'pcam train --precision'.")
+  private Precision precision;
+
   @Override
   public void run() {
     if (batchSize <= 0 || steps <= 0 || warmup < 0) {
@@ -70,15 +74,16 @@ public final class BenchTrainCommand implements Runnable {
       throw new InputException("--loader-threads must be >= 1");
     }
     Device dev = Device.parse(device);
+    precision.check(dev);
     PatchSet patches = synthetic(batchSize * 8);
     Augmentation augmentation = augmentOptions.toAugmentation();
-    try (CnnModel cnn = CnnModel.create(ModelSpec.defaults(architecture, 1), dev, threads)) {
+    try (CnnModel cnn = CnnModel.create(ModelSpec.defaults(architecture, 1), dev, threads, precision)) {
       Throughput.TrainResult result =
           Throughput.train(cnn, patches, batchSize, augmentation, workers, 4, (float) architecture.defaultLearningRate(),
               new Throughput.Plan(Math.max(1, steps / ROUNDS), warmup, ROUNDS));
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "model %s, batch %d, %d measured steps per mode, loader threads %d, augmentation %s%n",
-          architecture.cliName(), batchSize, Math.max(1, steps / ROUNDS) * ROUNDS, workers, augmentation.describe());
+      out.printf(Locale.ROOT, "model %s, precision %s, batch %d, %d measured steps per mode, loader threads %d, augmentation %s%n",
+          architecture.cliName(), precision, batchSize, Math.max(1, steps / ROUNDS) * ROUNDS, workers, augmentation.describe());
       out.printf(Locale.ROOT, "graph-only:  %8.1f img/s (best of %d rounds)%n", result.graphOnly(), ROUNDS);
       out.printf(Locale.ROOT, "end-to-end:  %8.1f img/s%n", result.endToEnd());
       out.printf(Locale.ROOT, "ratio:       %8.3f (end-to-end / graph-only, median of the %d paired rounds; best / best %.3f)%n",

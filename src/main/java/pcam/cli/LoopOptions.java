@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The training-loop flags that {@code train} and {@code finetune} share (mix in with
- * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device,
- * precision and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
+ * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
+ * and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
  * own epochs, batch size and learning-rate defaults.
  */
 public final class LoopOptions {
@@ -83,13 +83,6 @@ public final class LoopOptions {
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
-
-  @Option(names = "--precision", paramLabel = "NAME", defaultValue = "float32",
-      description = "float32 | bf16. bf16: convolutions and matrix products compute in bfloat16 through oneDNN (TensorFlow's"
-          + " auto_mixed_precision_onednn_bfloat16 rewrite), while weights, optimizer and loss stay float32 (Keras'"
-          + " mixed_bfloat16); the exported model stays float32. Faster on CPUs with AVX512_BF16 or AMX, refused on others"
-          + " (oneDNN would emulate it, slower). CPU only. Numerics differ slightly from the study's float32.")
-  Precision precision;
 
   @Option(names = "--tensorboard", paramLabel = "DIR",
       description = "Also write per-epoch scalars (loss, accuracy, AUC, lr) as TensorBoard event files to DIR.")
@@ -217,6 +210,10 @@ public final class LoopOptions {
     }
     ModelSource.SavedModel saved = (ModelSource.SavedModel) source;
     Path dir = saved.dir();
+    if (precision != Precision.FLOAT32) {
+      throw new InputException("config.json asks for precision " + precision + " when fine-tuning " + dir
+          + "; bf16 is for pcam train's cnn3/cnn9 only (its RGB conv needs a workaround only pcam's own graph has)");
+    }
     // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
     if (KerasSpec.isImported(dir)) {
       KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
