@@ -1,6 +1,7 @@
 package pcam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
 import pcam.data.Augmentation;
 import pcam.model.Optimizer;
+import pcam.model.Precision;
 import pcam.train.HistoryCsv;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
+import pcam.util.ProcInfo;
 
 @pcam.Slow
 class TrainCommandTest {
@@ -102,6 +105,57 @@ class TrainCommandTest {
     try (var files = Files.list(foreign.getParent())) {
       assertThat(files.map(f -> f.getFileName().toString())).containsExactly("model");
     }
+  }
+
+  /**
+   * bf16 on the CPU trains, records itself in config.json and the log, and a resumed run keeps it;
+   * on a GPU, or as an unknown name, it is a one-line bad-input error.
+   */
+  @Test
+  void bf16IsRecordedAndKeptOnResumeAndRefusedOnAGpu() throws Exception {
+    Path data = data();
+    CliRun gpu = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("gpu").toString(), "--precision", "bf16",
+        "--device", "gpu");
+    assertThat(gpu.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(gpu.err()).contains("--precision bf16 runs on the CPU only").contains("--device gpu:0");
+    CliRun unknown = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("fp16").toString(), "--precision", "fp16");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(unknown.err()).contains("fp16");
+    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+
+    Path run = dir.resolve("run");
+    CliRun first = CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",
+        "--batch-size", "16", "--val-fraction", "0.25", "--threads", "1", "--device", "cpu", "--precision", "bf16");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(RunConfig.load(run).precision()).isEqualTo(Precision.BF16);
+    // What a kill during the epoch leaves (config.json, pcam's marker, the log): --resume trains again, in bf16.
+    try (var files = Files.list(run)) {
+      for (Path f : files.toList()) {
+        if (!List.of("config.json", ".pcam.lock").contains(f.getFileName().toString())) {
+          pcam.util.AtomicFiles.deleteRecursively(f);
+        }
+      }
+    }
+    List<String> logged = logLines(() -> {
+      CliRun resumed = CliRun.run("train", "--resume", run.toString());
+      assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    });
+    assertThat(logged).contains("device: cpu", "precision: bf16 (oneDNN bfloat16 convolutions and matmuls; float32 weights and optimizer)");
+    assertThat(run.resolve("model/saved_model.pb")).exists();
+  }
+
+  /** The messages pcam logs while {@code action} runs. */
+  private static List<String> logLines(Runnable action) {
+    ch.qos.logback.classic.Logger pcam = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pcam");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    pcam.addAppender(appender);
+    try {
+      action.run();
+    } finally {
+      pcam.detachAppender(appender);
+    }
+    return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
   }
 
   @Test

@@ -63,6 +63,26 @@ class RunConfigTest {
     assertThat(RunConfig.load(run)).isEqualTo(config);
   }
 
+  /** A float32 run writes no precision (its config.json is as before); a bf16 run writes it and reads it back. */
+  @Test
+  void aBf16RunsPrecisionIsWrittenAndReadBack(@TempDir Path run) throws Exception {
+    ModelSource.Cnn source = new ModelSource.Cnn(ModelSpec.defaults(Architecture.CNN3, 42));
+    RunConfig float32 = RunConfig.of(source, 7, 32, 1e-3, PLATEAU, Augmentation.FLIPS, 0, 1, "cpu", Precision.FLOAT32, DATA);
+    assertThat(float32.precision()).isNull();
+    assertThat(float32.precisionOrDefault()).isEqualTo(Precision.FLOAT32);
+
+    RunConfig bf16 = RunConfig.of(source, 7, 32, 1e-3, PLATEAU, Augmentation.FLIPS, 0, 1, "cpu", Precision.BF16, DATA);
+    bf16.save(run);
+    assertThat(keys(run)).endsWith("precision");
+    assertThat(Json.MAPPER.readTree(RunDirectory.at(run).config().toFile()).path("precision").asText()).isEqualTo("BF16");
+    assertThat(RunConfig.load(run)).isEqualTo(bf16);
+    assertThat(RunConfig.load(run).precisionOrDefault()).isEqualTo(Precision.BF16);
+    // Hand-written in lower case, as the flag takes it.
+    Path file = RunDirectory.at(run).config();
+    Files.writeString(file, Files.readString(file).replace("\"BF16\"", "\"bf16\""));
+    assertThat(RunConfig.load(run).precisionOrDefault()).isEqualTo(Precision.BF16);
+  }
+
   @Test
   void aFinetuneRunsConfigReadsBackIdenticalWithOnlyItsOwnModelKeys(@TempDir Path run) throws Exception {
     ModelSource.SavedModel source = new ModelSource.SavedModel(Path.of("/models/jed"), Optimizer.SGD, 3, null, 7);
@@ -92,6 +112,7 @@ class RunConfigTest {
     assertThat(config.plan(1)).isEqualTo(
         new TrainingPlan(15, 64, 1e-3, new LearningRateSchedule.Config(LearningRateSchedule.Kind.PLATEAU, 5, 0.5, 2, 0), Augmentation.FLIPS, 0, 42, 1));
     assertThat(config.data().labels()).isEqualTo(Path.of("/d/train_labels.csv"));
+    assertThat(config.precisionOrDefault()).isEqualTo(Precision.FLOAT32);
   }
 
   /** What FinetuneConfig wrote: first without an optimizer (contract SavedModels only), then with import-keras's knobs. */
