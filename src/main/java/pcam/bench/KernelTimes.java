@@ -14,6 +14,8 @@ import org.tensorflow.op.nn.Conv2dBackpropFilter;
 import org.tensorflow.op.nn.Conv2dBackpropInput;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
+import pcam.data.Batch;
+import pcam.model.CnnModel;
 
 /**
  * The library's own limit for a step: every convolution and matrix product of the step run alone,
@@ -42,6 +44,19 @@ public final class KernelTimes {
       }
     }
     return kernels;
+  }
+
+  /** The kernels' FLOPs over their summed times alone, in GFLOP/s: the highest rate they allow. */
+  public static double limitGflops(List<Kernel> kernels) {
+    double micros = kernels.stream().mapToDouble(Kernel::micros).sum();
+    return kernels.stream().mapToLong(Kernel::flops).sum() / micros / 1e3;
+  }
+
+  /** Traces one training step of {@code model} on {@code batch}, then times its kernels alone. */
+  public static List<Kernel> ofTrainingStep(CnnModel model, Batch batch, float lr, ConfigProto config, int runs) {
+    OpProfile profile = new OpProfile();
+    model.trainStep(batch, lr, profile::add);
+    return time(model.graph(), profile.nodes(), batch.count(), config, runs);
   }
 
   private static double timeAlone(GraphOperation op, long batch, ConfigProto config, int runs) {

@@ -125,18 +125,17 @@ public final class BenchOpsCommand implements Runnable {
     profile.nodes().forEach(n -> inStep.put(n.name(), n.micros()));
     out.printf(Locale.ROOT, "%nThe same kernels alone (own graph, same op, shapes and threads; median of %d runs):%n", runs);
     out.printf(Locale.ROOT, "%-56s %-22s %9s %9s %9s %9s%n", "node", "op", "ms alone", "in step", "GFLOP/s", "of matmul");
-    double sum = 0;
     for (KernelTimes.Kernel k : kernels) {
-      sum += k.micros();
       double rate = k.flops() / k.micros() / 1e3;
       out.printf(Locale.ROOT, "%-56s %-22s %9.2f %9.2f %9.1f %9.3f%n",
           k.node(), k.op(), k.micros() / 1e3, inStep.get(k.node()) / 1e3, rate, rate / ceiling);
     }
-    double bound = stepFlops / sum / 1e3;
+    double limit = KernelTimes.limitGflops(kernels);
     double step = stepFlops / profile.wallMicrosPerStep() / 1e3;
     out.printf(Locale.ROOT, "kernels alone: %.1f ms per step, the step %.1f ms. The library's limit for this step: %.1f GFLOP/s ="
             + " %.3f of matmul; the traced step: %.1f GFLOP/s = %.3f of matmul = %.3f of the limit%n",
-        sum / 1e3, profile.wallMicrosPerStep() / 1e3, bound, bound / ceiling, step, step / ceiling, step / bound);
+        kernels.stream().mapToDouble(KernelTimes.Kernel::micros).sum() / 1e3, profile.wallMicrosPerStep() / 1e3,
+        limit, limit / ceiling, step, step / ceiling, step / limit);
     out.flush();
   }
 }
