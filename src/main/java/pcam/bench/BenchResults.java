@@ -42,6 +42,9 @@ public record BenchResults(Map<String, Object> values) {
     }
     row(md, "**cnn3 train FLOP fraction** (batch " + values.get("e2e_train_batch") + ")", num("cnn3_train_flop_fraction"),
         "≥ 0.60; median over steps of step / neighbouring products");
+    row(md, "cnn3 training kernels alone: the library's limit", num("cnn3_train_kernel_limit_fraction") + " of matmul",
+        "the step's convs and matmuls each timed alone (pcam bench ops); the step reaches "
+            + num("cnn3_train_fraction_of_kernel_limit") + " of this limit");
     row(md, "end-to-end train cnn3 batch " + values.get("e2e_train_batch"),
         num("e2e_train_img_s") + " vs " + num("e2e_train_graph_only_img_s") + " img/s graph-only", "loader + flips + step (the training default)");
     row(md, "**e2e_train_ratio**", num("e2e_train_ratio"), "≥ 0.95; median of paired rounds (best ÷ best: "

@@ -147,6 +147,7 @@ public final class BenchSuite {
           if (!deep && b == headline) {
             r.put("cnn3_train_flop_fraction", row.get("train_flop_fraction"));
             r.put("cnn3_train_flop_fraction_vs_fastest_product", row.get("train_flop_fraction_vs_fastest_product"));
+            kernelLimit(r, model, batch, learningRate, ceiling, trainRun.flopFraction());
           }
         }
       }
@@ -225,6 +226,22 @@ public final class BenchSuite {
     r.put("targets", Map.of("e2e_train_ratio", 0.95, "e2e_predict_ratio", 0.9, "cnn3_train_flop_fraction", 0.6,
         "vs_djl_train", 1.2, "rss_growth_mb_10k_steps", 0));
     return new BenchResults(r);
+  }
+
+  /**
+   * The library's limit for the headline cnn3 step: its convolutions and matrix products timed
+   * alone ({@link KernelTimes}), as a fraction of the matmul products timed right before and after
+   * them; and the paired step's fraction of that limit.
+   */
+  private void kernelLimit(Map<String, Object> r, CnnModel model, Batch batch, float lr, MatmulBench ceiling, double stepFraction) {
+    LOG.info("cnn3 kernels alone ...");
+    double before = ceiling.gflops();
+    List<KernelTimes.Kernel> kernels =
+        KernelTimes.ofTrainingStep(model, batch, lr, device.sessionConfig(settings.tfThreads()), settings.quick() ? 1 : 9);
+    double matmul = (before + ceiling.gflops()) / 2;
+    double limit = KernelTimes.limitGflops(kernels) / matmul;
+    r.put("cnn3_train_kernel_limit_fraction", round(limit, 3));
+    r.put("cnn3_train_fraction_of_kernel_limit", round(stepFraction / limit, 3));
   }
 
   private Path synthetic() {

@@ -13,25 +13,30 @@ import org.tensorflow.ndarray.Shape;
 public final class GraphFlops {
   private GraphFlops() {}
 
-  /**
-   * FLOPs of the node named {@code name}. A node that oneDNN's rewrite fused into one kernel with
-   * the op before it (e.g. a BiasAdd that runs as {@code _MklNativeFusedMatMul}) keeps the later
-   * op's name, so {@code ranOp}, the op type that actually ran, says to count its first input too.
-   */
+  /** FLOPs of the node named {@code name}, counted on its {@link #carrier}; 0 when it has none. */
   public static long of(Graph graph, String name, String ranOp, long batch) {
+    GraphOperation op = carrier(graph, name, ranOp);
+    return op == null ? 0 : of(op, batch);
+  }
+
+  /**
+   * The op that carries the FLOPs of the node named {@code name}, or null when none does. A node
+   * that oneDNN's rewrite fused into one kernel with the op before it (e.g. a BiasAdd that runs as
+   * {@code _MklNativeFusedMatMul}) keeps the later op's name, so {@code ranOp}, the op type that
+   * actually ran, says to look at its first input (or, for conv + bias + ReLU, that one's first input).
+   */
+  public static GraphOperation carrier(Graph graph, String name, String ranOp) {
     GraphOperation op = graph.operation(name);
-    if (op == null) {
-      return 0;
-    }
-    long flops = of(op, batch);
-    if (flops == 0 && ranOp.contains("Fused") && op.numInputs() > 0) {
-      GraphOperation producer = (GraphOperation) op.input(0).op();
-      flops = of(producer, batch);
-      if (flops == 0 && producer.numInputs() > 0) {
-        flops = of((GraphOperation) producer.input(0).op(), batch); // conv + bias + ReLU
+    for (int hops = 0; op != null && hops <= 2; hops++) {
+      if (of(op, 1) > 0) {
+        return op;
       }
+      if (!ranOp.contains("Fused") || op.numInputs() == 0) {
+        return null;
+      }
+      op = (GraphOperation) op.input(0).op();
     }
-    return flops;
+    return null;
   }
 
   static long of(GraphOperation op, long batch) {

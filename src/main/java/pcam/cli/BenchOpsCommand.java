@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import pcam.bench.FlopCount;
 import pcam.bench.GraphFlops;
+import pcam.bench.KernelTimes;
 import pcam.bench.MatmulBench;
 import pcam.bench.OpProfile;
 import pcam.bench.Throughput;
@@ -17,6 +18,7 @@ import pcam.model.Device;
 import pcam.model.ModelSpec;
 import pcam.model.Precision;
 import pcam.util.InputException;
+import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Spec;
         "Where a training step's time goes: TensorFlow's own full trace of each op (after its graph rewrites, so"
             + " oneDNN's kernels appear under their own names), summed by op type and listed by node. Convolutions and"
             + " matrix products also get their FLOP rate, as a fraction of a 2048x2048 float32 matmul timed in the same"
-            + " run: the kernels that fall short of the machine's ceiling stand out. Synthetic batch, cnn3/cnn9 defaults.")
+            + " run: the kernels that fall short of the machine's ceiling stand out. Then each of those kernels again,"
+            + " alone in a graph of its own (same op, shapes and threads): their sum is the library's limit for the"
+            + " step, the time it would take if everything else were free. Synthetic batch, cnn3/cnn9 defaults.")
 public final class BenchOpsCommand implements Runnable {
   @Spec private CommandSpec spec;
 
@@ -52,14 +56,17 @@ public final class BenchOpsCommand implements Runnable {
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = TensorFlow's default.")
   private int threads;
 
+  @Option(names = "--runs", defaultValue = "9", description = "Timed runs of each kernel alone (the median counts); 0 skips them.")
+  private int runs;
+
   @Option(names = "--precision", defaultValue = "float32",
-      description = "float32 | bf16, as for 'pcam train --precision'. The matmul ceiling stays float32.")
+      description = "float32 | bf16, as for 'pcam train --precision' (the kernels alone too). The matmul ceiling stays float32.")
   private Precision precision;
 
   @Override
   public void run() {
-    if (batchSize <= 0 || steps <= 0 || warmup < 0 || top < 0) {
-      throw new InputException("--batch-size and --steps must be > 0, --warmup and --top >= 0");
+    if (batchSize <= 0 || steps <= 0 || warmup < 0 || top < 0 || runs < 0) {
+      throw new InputException("--batch-size and --steps must be > 0, --warmup, --top and --runs >= 0");
     }
     Device cpu = Device.parse("cpu");
     precision.check(cpu);
@@ -68,6 +75,8 @@ public final class BenchOpsCommand implements Runnable {
     OpProfile profile = new OpProfile();
     double ceiling = 0;
     Map<String, Long> flops = new HashMap<>();
+    List<KernelTimes.Kernel> kernels = List.of();
+    ConfigProto config = cpu.sessionConfig(threads, precision);
     try (CnnModel cnn = CnnModel.create(modelSpec, cpu, threads, precision);
         MatmulBench matmul = new MatmulBench(2048, cpu.sessionConfig(threads))) {
       Batch batch = Throughput.firstBatch(BenchTrainCommand.synthetic(batchSize), batchSize);
@@ -81,12 +90,18 @@ public final class BenchOpsCommand implements Runnable {
       for (OpProfile.Node node : profile.nodes()) {
         flops.put(node.name(), GraphFlops.of(cnn.graph(), node.name(), node.op(), batchSize));
       }
+      if (runs > 0) {
+        kernels = KernelTimes.time(cnn.graph(), profile.nodes(), batchSize, config, runs);
+      }
     }
     long counted = flops.values().stream().mapToLong(Long::longValue).sum();
     long expected = FlopCount.trainPerImage(modelSpec.layers()) * batchSize;
     print(spec.commandLine().getOut(), profile, flops, ceiling);
     spec.commandLine().getOut().printf(Locale.ROOT,
         "%nFLOPs per step from the traced ops' shapes: %,d; from the layer list (FlopCount): %,d%n", counted, expected);
+    if (!kernels.isEmpty()) {
+      printAlone(spec.commandLine().getOut(), profile, kernels, counted, ceiling);
+    }
     spec.commandLine().getOut().flush();
   }
 
@@ -108,6 +123,26 @@ public final class BenchOpsCommand implements Runnable {
       out.printf(Locale.ROOT, "%-56s %-36s %9.2f %6.1f%% %9s %9s%n",
           node.name(), node.op(), node.micros() / 1e3, 100 * node.micros() / total, rate, fraction);
     }
+    out.flush();
+  }
+
+  /** The kernels alone against the same kernels in the step, and the limit they set. */
+  private void printAlone(PrintWriter out, OpProfile profile, List<KernelTimes.Kernel> kernels, long stepFlops, double ceiling) {
+    Map<String, Double> inStep = new HashMap<>();
+    profile.nodes().forEach(n -> inStep.put(n.name(), n.micros()));
+    out.printf(Locale.ROOT, "%nThe same kernels alone (own graph, same op, shapes and threads; median of %d runs):%n", runs);
+    out.printf(Locale.ROOT, "%-56s %-22s %9s %9s %9s %9s%n", "node", "op", "ms alone", "in step", "GFLOP/s", "of matmul");
+    for (KernelTimes.Kernel k : kernels) {
+      double rate = k.flops() / k.micros() / 1e3;
+      out.printf(Locale.ROOT, "%-56s %-22s %9.2f %9.2f %9.1f %9.3f%n",
+          k.node(), k.op(), k.micros() / 1e3, inStep.get(k.node()) / 1e3, rate, rate / ceiling);
+    }
+    double limit = KernelTimes.limitGflops(kernels);
+    double step = stepFlops / profile.wallMicrosPerStep() / 1e3;
+    out.printf(Locale.ROOT, "kernels alone: %.1f ms per step, the step %.1f ms. The library's limit for this step: %.1f GFLOP/s ="
+            + " %.3f of matmul; the traced step: %.1f GFLOP/s = %.3f of matmul = %.3f of the limit%n",
+        kernels.stream().mapToDouble(KernelTimes.Kernel::micros).sum() / 1e3, profile.wallMicrosPerStep() / 1e3,
+        limit, limit / ceiling, step, step / ceiling, step / limit);
     out.flush();
   }
 }

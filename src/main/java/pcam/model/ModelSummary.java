@@ -16,21 +16,27 @@ public final class ModelSummary {
       Architecture architecture, int crop, boolean dropout, double convDropout, double denseDropout, Head head,
       boolean batchNorm) {
     List<Layer> layers = architecture.layers(crop, dropout, convDropout, denseDropout, head, batchNorm);
-    String rule = "_".repeat(65);
+    // The first column fits the longest "name (Type)" (batch_normalization_1 (BatchNorm) is 34).
+    int first = Math.max(28, layers.stream().mapToInt(l -> label(l).length() + 1).max().orElse(0));
+    String row = "%-" + first + "s%-25s%12s%n";
+    String rule = "_".repeat(first + 37);
     StringBuilder out = new StringBuilder();
     out.append("Model: \"").append(architecture.cliName()).append("\"  (input 96x96x3, centre crop ")
         .append(crop).append('x').append(crop).append(", rescaled 1/255)\n");
     out.append(rule).append('\n');
-    out.append(String.format(Locale.ROOT, "%-28s%-25s%12s%n", "Layer (type)", "Output Shape", "Param #"));
-    out.append("=".repeat(65)).append('\n');
+    out.append(String.format(Locale.ROOT, row, "Layer (type)", "Output Shape", "Param #"));
+    out.append("=".repeat(rule.length())).append('\n');
     for (Layer layer : layers) {
-      String label = layer.name() + " (" + layer.getClass().getSimpleName() + ")";
       String params = layer.params() == 0 ? "0" : String.format(Locale.ROOT, "%,d", layer.params());
-      out.append(String.format(Locale.ROOT, "%-28s%-25s%12s%n", label, shape(layer.outputShape()), params));
+      out.append(String.format(Locale.ROOT, row, label(layer), shape(layer.outputShape()), params));
     }
-    out.append("=".repeat(65)).append('\n');
+    out.append("=".repeat(rule.length())).append('\n');
     out.append(String.format(Locale.ROOT, "Total params: %,d%n", Architecture.totalParams(layers)));
     return out.toString();
+  }
+
+  private static String label(Layer layer) {
+    return layer.name() + " (" + layer.getClass().getSimpleName() + ")";
   }
 
   static String shape(int[] dims) {

@@ -20,7 +20,8 @@ class BenchAllCommandTest {
     JsonNode json = Json.MAPPER.readTree(out.resolve("bench.json").toFile());
     for (String key : new String[] {"e2e_train_ratio", "e2e_predict_ratio", "cnn3_train_flop_fraction",
         "rss_growth_mb_10k_steps", "matmul_gflops", "decode_img_s_1_thread", "decode_img_s_all_threads",
-        "cnn3_train_flop_fraction_vs_fastest_product", "e2e_train_img_s", "e2e_predict_img_s", "load_peak_rss_mb", "load_peak_rss_mb_220k", "rss_before_mb",
+        "cnn3_train_flop_fraction_vs_fastest_product", "cnn3_train_kernel_limit_fraction", "cnn3_train_fraction_of_kernel_limit",
+        "e2e_train_img_s", "e2e_predict_img_s", "load_peak_rss_mb", "load_peak_rss_mb_220k", "rss_before_mb",
         "rss_after_mb"}) {
       assertThat(json.get(key)).as(key).isNotNull();
       assertThat(json.get(key).isNumber()).as(key + " is a number").isTrue();
@@ -37,7 +38,8 @@ class BenchAllCommandTest {
     assertThat(json.get("leak_settings").get("steps").asLong()).isEqualTo(40);
     assertThat(json.get("rss_samples_mb")).hasSize(21);
     assertThat(json.get("load_patches").asInt()).isPositive();
-    assertThat(run.out()).contains("DJL peer not on the classpath").contains("| **e2e_train_ratio** |");
+    assertThat(run.out()).contains("DJL peer not on the classpath").contains("| **e2e_train_ratio** |")
+        .contains("the library's limit");
     assertThat(Files.readString(out.resolve("bench.md"))).contains("rss_growth_mb_10k_steps");
   }
 }

@@ -28,6 +28,17 @@ class ModelSummaryTest {
   }
 
   @Test
+  void longLayerNamesKeepTheColumnsAligned() {
+    String table = ModelSummary.render(Architecture.CNN3, 96, true, 0.25, 0.25, Head.GAP, true);
+    java.util.List<String> rows = table.lines().filter(l -> l.contains("(None")).toList();
+    assertThat(rows).anyMatch(l -> l.startsWith("batch_normalization_1 (BatchNorm) "));
+    int shapeColumn = rows.get(0).indexOf("(None");
+    assertThat(rows).allMatch(l -> l.indexOf("(None") == shapeColumn && l.length() == rows.get(0).length());
+    assertThat(table.lines().filter(l -> l.startsWith("Layer (type)")).findFirst().orElseThrow().indexOf("Output Shape"))
+        .isEqualTo(shapeColumn);
+  }
+
+  @Test
   void cnn9AtFullSizeHasTheKernelsParameterCount() {
     String table = ModelSummary.render(Architecture.CNN9, 96, true, 0.3, 0.3);
     assertThat(table.strip()).endsWith("Total params: 1,660,929");
