@@ -60,7 +60,8 @@ public final class BenchOpsCommand implements Runnable {
   private int runs;
 
   @Option(names = "--precision", defaultValue = "float32",
-      description = "float32 | bf16, as for 'pcam train --precision' (the kernels alone too). The matmul ceiling stays float32.")
+      description = "float32 | bf16: the traced training step's, as for 'pcam train --precision'. The matmul ceiling and the"
+          + " kernels alone stay float32.")
   private Precision precision;
 
   @Override
@@ -76,9 +77,9 @@ public final class BenchOpsCommand implements Runnable {
     double ceiling = 0;
     Map<String, Long> flops = new HashMap<>();
     List<KernelTimes.Kernel> kernels = List.of();
-    ConfigProto config = cpu.sessionConfig(threads, precision);
+    ConfigProto config = cpu.sessionConfig(threads);
     try (CnnModel cnn = CnnModel.create(modelSpec, cpu, threads, precision);
-        MatmulBench matmul = new MatmulBench(2048, cpu.sessionConfig(threads))) {
+        MatmulBench matmul = new MatmulBench(2048, config)) {
       Batch batch = Throughput.firstBatch(BenchTrainCommand.synthetic(batchSize), batchSize);
       for (int i = 0; i < warmup; i++) {
         cnn.trainStep(batch, lr);
