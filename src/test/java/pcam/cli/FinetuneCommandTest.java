@@ -2,6 +2,7 @@ package pcam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.SharedData;
 import pcam.data.Augmentation;
 import pcam.data.Batch;
+import pcam.data.DataSpec;
 import pcam.data.BatchLoader;
 import pcam.data.BatchOptions;
 import pcam.data.Datasets;
@@ -18,7 +20,12 @@ import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
 import pcam.interop.ContractFixture;
 import pcam.interop.ContractModel;
+import pcam.model.ModelSource;
+import pcam.model.Optimizer;
+import pcam.model.Precision;
+import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
+import pcam.util.ProcInfo;
 import pcam.interop.SavedModelInspector;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
@@ -89,6 +96,23 @@ class FinetuneCommandTest {
     try (ContractModel untouched = ContractModel.load(fixture)) {
       assertThat(score(untouched, validation)).isNotEqualTo(scores);
     }
+  }
+
+  /** bf16 is pcam train's: a fine-tuning run whose (hand-edited) config.json asks for it is refused before any data is read. */
+  @Test
+  void aFinetuneConfigAskingForBf16IsRefused() {
+    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    Path fixture = ContractFixture.create(tmp.resolve("fixture"), 64);
+    Path runDir = tmp.resolve("runs/bf16");
+    Path data = SharedData.pcamSample();
+    DataSpec spec = new DataSpec(data.resolve("train_labels.csv"), data.resolve("train"), 100, null, 0.25, 1, 10, 245, false, false, false);
+    RunConfig.of(new ModelSource.SavedModel(fixture, Optimizer.ADAM, null, null, 1), 1, 16, 1e-3, LearningRateSchedule.Config.CONSTANT,
+        Augmentation.FLIPS, 0, 1, "cpu", Precision.BF16, spec).save(runDir);
+
+    CliRun run = CliRun.run("finetune", "--resume", runDir.toString());
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).contains("asks for precision bf16 when fine-tuning").contains("pcam train's cnn3/cnn9 only");
+    assertThat(runDir.resolve("history.csv")).doesNotExist();
   }
 
   @Test
