@@ -24,6 +24,7 @@ import pcam.model.Architecture;
 import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
+import pcam.model.Precision;
 import pcam.model.SavedModelScorer;
 
 /**
@@ -237,7 +238,7 @@ public final class BenchSuite {
     LOG.info("cnn3 kernels alone ...");
     double before = ceiling.gflops();
     List<KernelTimes.Kernel> kernels =
-        KernelTimes.ofTrainingStep(model, batch, lr, device.sessionConfig(settings.tfThreads()), settings.quick() ? 1 : 9);
+        KernelTimes.ofTrainingStep(model, batch, lr, device.sessionConfig(settings.tfThreads()), settings.quick() ? 1 : 9, Precision.FLOAT32);
     double matmul = (before + ceiling.gflops()) / 2;
     double limit = KernelTimes.limitGflops(kernels) / matmul;
     r.put("cnn3_train_kernel_limit_fraction", round(limit, 3));

@@ -13,9 +13,12 @@ import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.Conv2dBackpropFilter;
 import org.tensorflow.op.nn.Conv2dBackpropInput;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 import pcam.data.Batch;
 import pcam.model.CnnModel;
+import pcam.model.Precision;
 
 /**
  * The library's own limit for a step: every convolution and matrix product of the step run alone,
@@ -34,13 +37,17 @@ public final class KernelTimes {
    * Times, alone, the op behind each of {@code nodes} in {@code graph} that carries FLOPs (see
    * {@link GraphFlops#carrier}); {@code ranOps} are the op types TensorFlow ran for them, as the
    * trace names them. Each kernel is run {@code runs} times after two warm-up runs; the median counts.
+   * With {@link Precision#BF16} the replicas are bfloat16 ops on bfloat16 inputs: the kernels a bf16
+   * session's rewrite runs (the rewrite itself leaves a run's fetched node alone, so it cannot be asked).
    */
-  public static List<Kernel> time(Graph graph, List<OpProfile.Node> nodes, long batch, ConfigProto config, int runs) {
+  public static List<Kernel> time(
+      Graph graph, List<OpProfile.Node> nodes, long batch, ConfigProto config, int runs, Precision precision) {
+    Class<? extends TNumber> type = precision == Precision.BF16 ? TBfloat16.class : TFloat32.class;
     List<Kernel> kernels = new ArrayList<>();
     for (OpProfile.Node node : nodes) {
       GraphOperation op = GraphFlops.carrier(graph, node.name(), node.op());
       if (op != null) {
-        kernels.add(new Kernel(node.name(), op.type(), GraphFlops.of(op, batch), timeAlone(op, batch, config, runs)));
+        kernels.add(new Kernel(node.name(), op.type(), GraphFlops.of(op, batch), timeAlone(op, batch, config, runs, type)));
       }
     }
     return kernels;
@@ -53,16 +60,17 @@ public final class KernelTimes {
   }
 
   /** Traces one training step of {@code model} on {@code batch}, then times its kernels alone. */
-  public static List<Kernel> ofTrainingStep(CnnModel model, Batch batch, float lr, ConfigProto config, int runs) {
+  public static List<Kernel> ofTrainingStep(
+      CnnModel model, Batch batch, float lr, ConfigProto config, int runs, Precision precision) {
     OpProfile profile = new OpProfile();
     model.trainStep(batch, lr, profile::add);
-    return time(model.graph(), profile.nodes(), batch.count(), config, runs);
+    return time(model.graph(), profile.nodes(), batch.count(), config, runs, precision);
   }
 
-  private static double timeAlone(GraphOperation op, long batch, ConfigProto config, int runs) {
+  private static double timeAlone(GraphOperation op, long batch, ConfigProto config, int runs, Class<? extends TNumber> type) {
     try (Graph alone = new Graph()) {
       Ops tf = Ops.create(alone);
-      Operand<TFloat32> kernel = replicate(tf, op, batch);
+      Operand<?> kernel = replicate(tf, op, batch, type);
       try (Session session = new Session(alone, config)) {
         session.initialize();
         double[] micros = new double[runs];
@@ -80,35 +88,35 @@ public final class KernelTimes {
   }
 
   /**
-   * The same op as {@code op} (a float32 Conv2D, one of its two gradients, or a MatMul) with the
-   * same attributes, on inputs of the same shapes ({@code batch} for an unknown dimension) held in
-   * variables, so a run times the kernel and not the random numbers.
+   * The same op as {@code op} (a Conv2D, one of its two gradients, or a MatMul) with the same
+   * attributes, computing in {@code type}, on inputs of the same shapes ({@code batch} for an unknown
+   * dimension) held in variables, so a run times the kernel and not the random numbers.
    */
-  static Operand<TFloat32> replicate(Ops tf, GraphOperation op, long batch) {
+  static <T extends TNumber> Operand<T> replicate(Ops tf, GraphOperation op, long batch, Class<T> type) {
     var a = op.attributes();
     return switch (op.type()) {
-      case "Conv2D" -> tf.nn.conv2d(input(tf, op, 0, batch), input(tf, op, 1, batch), longs(a.getAttrIntList("strides")),
+      case "Conv2D" -> tf.nn.conv2d(input(tf, op, 0, batch, type), input(tf, op, 1, batch, type), longs(a.getAttrIntList("strides")),
           a.getAttrString("padding"), Conv2d.dataFormat(a.getAttrString("data_format")),
           Conv2d.dilations(longs(a.getAttrIntList("dilations"))), Conv2d.explicitPaddings(longs(a.getAttrIntList("explicit_paddings"))));
       case "Conv2DBackpropInput" -> tf.nn.conv2dBackpropInput(tf.constant(dims(op.output(0).shape(), batch)),
-          input(tf, op, 1, batch), input(tf, op, 2, batch), longs(a.getAttrIntList("strides")), a.getAttrString("padding"),
+          input(tf, op, 1, batch, type), input(tf, op, 2, batch, type), longs(a.getAttrIntList("strides")), a.getAttrString("padding"),
           Conv2dBackpropInput.dataFormat(a.getAttrString("data_format")),
           Conv2dBackpropInput.dilations(longs(a.getAttrIntList("dilations"))),
           Conv2dBackpropInput.explicitPaddings(longs(a.getAttrIntList("explicit_paddings"))));
-      case "Conv2DBackpropFilter" -> tf.nn.conv2dBackpropFilter(input(tf, op, 0, batch),
-          tf.constant(dims(op.output(0).shape(), batch)), input(tf, op, 2, batch), longs(a.getAttrIntList("strides")),
+      case "Conv2DBackpropFilter" -> tf.nn.conv2dBackpropFilter(input(tf, op, 0, batch, type),
+          tf.constant(dims(op.output(0).shape(), batch)), input(tf, op, 2, batch, type), longs(a.getAttrIntList("strides")),
           a.getAttrString("padding"), Conv2dBackpropFilter.dataFormat(a.getAttrString("data_format")),
           Conv2dBackpropFilter.dilations(longs(a.getAttrIntList("dilations"))),
           Conv2dBackpropFilter.explicitPaddings(longs(a.getAttrIntList("explicit_paddings"))));
-      case "MatMul" -> tf.linalg.matMul(input(tf, op, 0, batch), input(tf, op, 1, batch),
+      case "MatMul" -> tf.linalg.matMul(input(tf, op, 0, batch, type), input(tf, op, 1, batch, type),
           org.tensorflow.op.linalg.MatMul.transposeA(a.getAttrBool("transpose_a")),
           org.tensorflow.op.linalg.MatMul.transposeB(a.getAttrBool("transpose_b")));
       default -> throw new IllegalArgumentException("no kernel replica for op type " + op.type());
     };
   }
 
-  private static Operand<TFloat32> input(Ops tf, GraphOperation op, int index, long batch) {
-    return tf.variable(tf.random.randomUniform(tf.constant(dims(op.input(index).shape(), batch)), TFloat32.class));
+  private static <T extends TNumber> Operand<T> input(Ops tf, GraphOperation op, int index, long batch, Class<T> type) {
+    return tf.variable(tf.dtypes.cast(tf.random.randomUniform(tf.constant(dims(op.input(index).shape(), batch)), TFloat32.class), type));
   }
 
   private static List<Long> longs(long[] values) {

@@ -92,7 +92,7 @@ public final class BenchOpsCommand implements Runnable {
         flops.put(node.name(), GraphFlops.of(cnn.graph(), node.name(), node.op(), batchSize));
       }
       if (runs > 0) {
-        kernels = KernelTimes.time(cnn.graph(), profile.nodes(), batchSize, config, runs);
+        kernels = KernelTimes.time(cnn.graph(), profile.nodes(), batchSize, config, runs, precision);
       }
     }
     long counted = flops.values().stream().mapToLong(Long::longValue).sum();
@@ -131,7 +131,7 @@ public final class BenchOpsCommand implements Runnable {
   private void printAlone(PrintWriter out, OpProfile profile, List<KernelTimes.Kernel> kernels, long stepFlops, double ceiling) {
     Map<String, Double> inStep = new HashMap<>();
     profile.nodes().forEach(n -> inStep.put(n.name(), n.micros()));
-    out.printf(Locale.ROOT, "%nThe same kernels alone (own graph, same op, shapes and threads; median of %d runs):%n", runs);
+    out.printf(Locale.ROOT, "%nThe same kernels alone, in %s (own graph, same op, shapes and threads; median of %d runs):%n", precision, runs);
     out.printf(Locale.ROOT, "%-56s %-22s %9s %9s %9s %9s%n", "node", "op", "ms alone", "in step", "GFLOP/s", "of matmul");
     for (KernelTimes.Kernel k : kernels) {
       double rate = k.flops() / k.micros() / 1e3;

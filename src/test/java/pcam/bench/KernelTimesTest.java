@@ -14,6 +14,8 @@ import pcam.model.Architecture;
 import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
+import pcam.model.Precision;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Each kernel replica must be the op it stands for: the same type and attributes, on inputs of the
@@ -37,7 +39,7 @@ class KernelTimesTest {
           .contains("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MatMul");
       for (GraphOperation op : carriers) {
         try (Graph alone = new Graph()) {
-          GraphOperation copy = (GraphOperation) KernelTimes.replicate(Ops.create(alone), op, BATCH).op();
+          GraphOperation copy = (GraphOperation) KernelTimes.replicate(Ops.create(alone), op, BATCH, TFloat32.class).op();
           assertThat(copy.type()).as(op.name()).isEqualTo(op.type());
           assertThat(GraphFlops.of(copy, BATCH)).as(op.name()).isEqualTo(GraphFlops.of(op, BATCH));
           assertThat(copy.output(0).shape()).as(op.name()).isEqualTo(withBatch(op.output(0).shape()));
@@ -70,11 +72,30 @@ class KernelTimesTest {
           new OpProfile.Node("training/dense/BiasAdd", "_MklNativeFusedMatMul", 10),
           new OpProfile.Node("training/conv2d/Conv2d", "_MklNativeConv2D", 10),
           new OpProfile.Node("training/conv2d/MaxPool", "_MklNativeMaxPool", 10));
-      List<KernelTimes.Kernel> kernels = KernelTimes.time(model.graph(), nodes, BATCH, Device.parse("cpu").sessionConfig(1), 1);
+      List<KernelTimes.Kernel> kernels = KernelTimes.time(model.graph(), nodes, BATCH, Device.parse("cpu").sessionConfig(1), 1, Precision.FLOAT32);
       assertThat(kernels).extracting(KernelTimes.Kernel::node).containsExactly("training/dense/BiasAdd", "training/conv2d/Conv2d");
       assertThat(kernels).extracting(KernelTimes.Kernel::op).containsExactly("MatMul", "Conv2D");
       assertThat(kernels.get(1).flops()).isEqualTo(FlopCount.forward(spec.layers().get(0)) * BATCH);
       assertThat(kernels).allMatch(k -> k.micros() > 0);
+    }
+  }
+
+  @Test
+  void bf16KernelsAreBfloat16OpsOfTheBf16GraphsShapes() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Precision.NATIVE_BF16_FLAGS.stream().anyMatch(pcam.util.ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    ModelSpec spec = ModelSpec.defaults(Architecture.CNN3, 1);
+    try (CnnModel model = CnnModel.create(spec, Device.parse("cpu"), 1, Precision.BF16)) {
+      GraphOperation conv1 = model.graph().operation("training/conv2d/Conv2d");
+      try (Graph alone = new Graph()) {
+        var copy = KernelTimes.replicate(Ops.create(alone), conv1, BATCH, org.tensorflow.types.TBfloat16.class);
+        assertThat(copy.asOutput().dataType()).isEqualTo(org.tensorflow.proto.DataType.DT_BFLOAT16);
+        // The bf16 graph's first conv reads RGB plus a zero channel (CnnGraph's workaround): so does its replica.
+        assertThat(((GraphOperation) copy.op()).input(0).shape()).isEqualTo(Shape.of(BATCH, 96, 96, 4));
+      }
+      List<OpProfile.Node> nodes = List.of(new OpProfile.Node("training/conv2d_1/Conv2d", "_MklNativeConv2D", 10));
+      List<KernelTimes.Kernel> kernels = KernelTimes.time(model.graph(), nodes, BATCH, Device.parse("cpu").sessionConfig(1), 1, Precision.BF16);
+      assertThat(kernels).singleElement().satisfies(k -> assertThat(k.micros()).isPositive());
     }
   }
 
