@@ -45,6 +45,9 @@ public record BenchResults(Map<String, Object> values) {
     row(md, "cnn3 training kernels alone: the library's limit", num("cnn3_train_kernel_limit_fraction") + " of matmul",
         "the step's convs and matmuls each timed alone (pcam bench ops); the step reaches "
             + num("cnn3_train_fraction_of_kernel_limit") + " of this limit");
+    row(md, "cnn3 train FLOP fraction with `--precision bf16`", num("cnn3_train_bf16_flop_fraction") + " of the float32 matmul",
+        num("cnn3_train_bf16_img_s") + " img/s graph-only, " + num("cnn3_train_bf16_speedup") + "x float32 (paired); bf16 kernels alone: "
+            + num("cnn3_train_bf16_kernel_limit_fraction") + ", the step reaches " + num("cnn3_train_bf16_fraction_of_kernel_limit") + " of it");
     row(md, "end-to-end train cnn3 batch " + values.get("e2e_train_batch"),
         num("e2e_train_img_s") + " vs " + num("e2e_train_graph_only_img_s") + " img/s graph-only", "loader + flips + step (the training default)");
     row(md, "**e2e_train_ratio**", num("e2e_train_ratio"), "≥ 0.95; median of paired rounds (best ÷ best: "

@@ -26,6 +26,7 @@ import pcam.model.Device;
 import pcam.model.ModelSpec;
 import pcam.model.Precision;
 import pcam.model.SavedModelScorer;
+import pcam.util.ProcInfo;
 
 /**
  * Everything issue 6 asks for, measured in one process and one run, so every ratio compares
@@ -148,7 +149,8 @@ public final class BenchSuite {
           if (!deep && b == headline) {
             r.put("cnn3_train_flop_fraction", row.get("train_flop_fraction"));
             r.put("cnn3_train_flop_fraction_vs_fastest_product", row.get("train_flop_fraction_vs_fastest_product"));
-            kernelLimit(r, model, batch, learningRate, ceiling, trainRun.flopFraction());
+            kernelLimit(r, "cnn3_train_", model, batch, learningRate, ceiling, trainRun.flopFraction(), Precision.FLOAT32);
+            bf16(r, spec, batch, learningRate, ceiling, trainRun, plan(1536, b, gridRounds));
           }
         }
       }
@@ -234,15 +236,41 @@ public final class BenchSuite {
    * alone ({@link KernelTimes}), as a fraction of the matmul products timed right before and after
    * them; and the paired step's fraction of that limit.
    */
-  private void kernelLimit(Map<String, Object> r, CnnModel model, Batch batch, float lr, MatmulBench ceiling, double stepFraction) {
-    LOG.info("cnn3 kernels alone ...");
+  private void kernelLimit(Map<String, Object> r, String prefix, CnnModel model, Batch batch, float lr, MatmulBench ceiling,
+      double stepFraction, Precision precision) {
+    LOG.info("cnn3 {} kernels alone ...", precision);
     double before = ceiling.gflops();
     List<KernelTimes.Kernel> kernels =
-        KernelTimes.ofTrainingStep(model, batch, lr, device.sessionConfig(settings.tfThreads()), settings.quick() ? 1 : 9, Precision.FLOAT32);
+        KernelTimes.ofTrainingStep(model, batch, lr, device.sessionConfig(settings.tfThreads()), settings.quick() ? 1 : 9, precision);
     double matmul = (before + ceiling.gflops()) / 2;
-    double limit = KernelTimes.limitGflops(kernels) / matmul;
-    r.put("cnn3_train_kernel_limit_fraction", round(limit, 3));
-    r.put("cnn3_train_fraction_of_kernel_limit", round(stepFraction / limit, 3));
+    double limit = KernelTimes.limitGflops(FlopCount.trainPerImage(model.spec().layers()) * batch.count(), kernels) / matmul;
+    r.put(prefix + "kernel_limit_fraction", round(limit, 3));
+    r.put(prefix + "fraction_of_kernel_limit", round(stepFraction / limit, 3));
+  }
+
+  /**
+   * The headline cnn3 step in {@code --precision bf16}, paired against the same float32 matmul
+   * ceiling as the float32 step, so the two fractions and their ratio (the speed-up) compare
+   * like with like; null where the CPU has no native bfloat16.
+   */
+  private void bf16(Map<String, Object> r, ModelSpec spec, Batch batch, float lr, MatmulBench ceiling,
+      PairedFraction.Result float32, Throughput.Plan plan) {
+    List<String> keys = List.of("cnn3_train_bf16_img_s", "cnn3_train_bf16_flop_fraction", "cnn3_train_bf16_speedup",
+        "cnn3_train_bf16_kernel_limit_fraction", "cnn3_train_bf16_fraction_of_kernel_limit");
+    keys.forEach(k -> r.put(k, null));
+    if (Precision.NATIVE_BF16_FLAGS.stream().noneMatch(ProcInfo.cpuFlags()::contains)) {
+      LOG.info("no native bfloat16 on this CPU: cnn3_train_bf16_* left null");
+      return;
+    }
+    LOG.info("graph-only cnn3 bf16 batch {} ...", batch.count());
+    try (CnnModel model = CnnModel.create(spec, device, settings.tfThreads(), Precision.BF16)) {
+      PairedFraction.Result run = PairedFraction.measure(
+          ceiling, () -> model.trainStep(batch, lr), batch.count(), FlopCount.trainPerImage(spec.layers()), plan);
+      r.put("cnn3_train_bf16_img_s", round(run.imagesPerSecond(), 1));
+      r.put("cnn3_train_bf16_flop_fraction", round(run.flopFraction(), 3));
+      r.put("cnn3_train_bf16_speedup", round(run.flopFraction() / float32.flopFraction(), 3));
+      kernelLimit(r, "cnn3_train_bf16_", model, batch, lr, ceiling, run.flopFraction(), Precision.BF16);
+    }
   }
 
   private Path synthetic() {

@@ -53,10 +53,12 @@ public final class KernelTimes {
     return kernels;
   }
 
-  /** The kernels' FLOPs over their summed times alone, in GFLOP/s: the highest rate they allow. */
-  public static double limitGflops(List<Kernel> kernels) {
-    double micros = kernels.stream().mapToDouble(Kernel::micros).sum();
-    return kernels.stream().mapToLong(Kernel::flops).sum() / micros / 1e3;
+  /**
+   * The highest FLOP rate the kernels allow a step of {@code usefulFlops} (the model's own count:
+   * bf16's zero channel on the first conv is work, not progress), in GFLOP/s.
+   */
+  public static double limitGflops(long usefulFlops, List<Kernel> kernels) {
+    return usefulFlops / kernels.stream().mapToDouble(Kernel::micros).sum() / 1e3;
   }
 
   /** Traces one training step of {@code model} on {@code batch}, then times its kernels alone. */

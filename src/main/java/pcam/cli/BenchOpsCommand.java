@@ -99,9 +99,10 @@ public final class BenchOpsCommand implements Runnable {
     long expected = FlopCount.trainPerImage(modelSpec.layers()) * batchSize;
     print(spec.commandLine().getOut(), profile, flops, ceiling);
     spec.commandLine().getOut().printf(Locale.ROOT,
-        "%nFLOPs per step from the traced ops' shapes: %,d; from the layer list (FlopCount): %,d%n", counted, expected);
+        "%nFLOPs per step from the traced ops' shapes: %,d; from the layer list (FlopCount): %,d%s%n", counted, expected,
+        counted == expected ? "" : " (the difference: bf16's zero fourth channel on the first conv; rates below use the layer list's)");
     if (!kernels.isEmpty()) {
-      printAlone(spec.commandLine().getOut(), profile, kernels, counted, ceiling);
+      printAlone(spec.commandLine().getOut(), profile, kernels, expected, ceiling);
     }
     spec.commandLine().getOut().flush();
   }
@@ -138,7 +139,7 @@ public final class BenchOpsCommand implements Runnable {
       out.printf(Locale.ROOT, "%-56s %-22s %9.2f %9.2f %9.1f %9.3f%n",
           k.node(), k.op(), k.micros() / 1e3, inStep.get(k.node()) / 1e3, rate, rate / ceiling);
     }
-    double limit = KernelTimes.limitGflops(kernels);
+    double limit = KernelTimes.limitGflops(stepFlops, kernels);
     double step = stepFlops / profile.wallMicrosPerStep() / 1e3;
     out.printf(Locale.ROOT, "kernels alone: %.1f ms per step, the step %.1f ms. The library's limit for this step: %.1f GFLOP/s ="
             + " %.3f of matmul; the traced step: %.1f GFLOP/s = %.3f of matmul = %.3f of the limit%n",

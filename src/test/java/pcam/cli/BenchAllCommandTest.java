@@ -26,6 +26,13 @@ class BenchAllCommandTest {
       assertThat(json.get(key)).as(key).isNotNull();
       assertThat(json.get(key).isNumber()).as(key + " is a number").isTrue();
     }
+    // bf16 figures: numbers where the CPU has native bfloat16 (CI's does), null elsewhere.
+    boolean bf16 = pcam.model.Precision.NATIVE_BF16_FLAGS.stream().anyMatch(pcam.util.ProcInfo.cpuFlags()::contains);
+    for (String key : new String[] {"cnn3_train_bf16_img_s", "cnn3_train_bf16_flop_fraction", "cnn3_train_bf16_speedup",
+        "cnn3_train_bf16_kernel_limit_fraction", "cnn3_train_bf16_fraction_of_kernel_limit"}) {
+      assertThat(json.has(key)).as(key).isTrue();
+      assertThat(json.get(key).isNumber()).as(key + " is a number").isEqualTo(bf16);
+    }
     // The test classpath is the plain build: no DJL, so the peer ratios are present but null.
     assertThat(json.has("vs_djl_train")).isTrue();
     assertThat(json.get("vs_djl_train").isNull()).isTrue();
