@@ -5,7 +5,6 @@ import java.util.List;
 import pcam.data.DataSpec;
 import pcam.model.ModelSource;
 import pcam.model.Optimizer;
-import pcam.model.Precision;
 import pcam.train.RunConfig;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
@@ -94,8 +93,8 @@ public final class FinetuneCommand implements Runnable, UsesFiles {
     RunConfig config =
         RunConfig.of(
             new ModelSource.SavedModel(savedModel.toAbsolutePath().normalize(), optimizer, trainableLayers, freezeUntil, dataOptions.seed()),
-            epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), Precision.FLOAT32,
-            dataSpec);
+            epochs, batchSize, lr, loop.schedule(), augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(),
+            loop.precision, dataSpec);
     config.plan(1); // validates epochs, batch size, rate and patience before anything is loaded
     return config;
   }

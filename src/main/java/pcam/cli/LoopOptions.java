@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The training-loop flags that {@code train} and {@code finetune} share (mix in with
- * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device
- * and TensorBoard, and the one training run both execute ({@link #train}). Each command keeps its
- * own epochs, batch size and learning-rate defaults.
+ * {@code @Mixin}): the run directory, resuming, the LR schedule, early stopping, threads, device,
+ * precision and TensorBoard, and the one training run both execute ({@link #train}). Each command
+ * keeps its own epochs, batch size and learning-rate defaults; {@code sweep} passes its options to
+ * {@code train}.
  */
 public final class LoopOptions {
   private static final Logger LOG = LoggerFactory.getLogger(LoopOptions.class);
@@ -83,6 +84,14 @@ public final class LoopOptions {
 
   @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", description = "auto | cpu | gpu | gpu:N")
   private String device;
+
+  @Option(names = "--precision", paramLabel = "NAME", defaultValue = "float32",
+      description = "float32 | bf16. bf16: convolutions and matrix products compute in bfloat16 through oneDNN"
+          + " (TensorFlow's auto_mixed_precision_onednn_bfloat16 rewrite), with float32 weights, optimizer and loss (Keras'"
+          + " mixed_bfloat16); checkpoints and the exported model stay float32. Faster on CPUs with AVX512_BF16 or AMX;"
+          + " refused on other CPUs (oneDNN would emulate it, slower) and on a GPU. Numerics differ slightly from the"
+          + " study's float32. finetune: models from 'pcam import-keras' only, not a contract SavedModel's own train_step.")
+  Precision precision;
 
   @Option(names = "--tensorboard", paramLabel = "DIR",
       description = "Also write per-epoch scalars (loss, accuracy, AUC, lr) as TensorBoard event files to DIR.")
@@ -210,14 +219,10 @@ public final class LoopOptions {
     }
     ModelSource.SavedModel saved = (ModelSource.SavedModel) source;
     Path dir = saved.dir();
-    if (precision != Precision.FLOAT32) {
-      throw new InputException("config.json asks for precision " + precision + " when fine-tuning " + dir
-          + "; bf16 is for pcam train's cnn3/cnn9 only (its RGB conv needs a workaround only pcam's own graph has)");
-    }
     // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
     if (KerasSpec.isImported(dir)) {
       KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
-          device.sessionConfig(threads, precision));
+          precision, device.sessionConfig(threads, precision));
       LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
           model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
           model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());
@@ -227,7 +232,13 @@ public final class LoopOptions {
       throw new InputException(dir + ": --trainable-layers and --freeze-until apply to models imported with 'pcam import-keras';"
           + " a contract SavedModel's train_step fixed its trainable layers at export");
     }
-    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads, precision));
+    if (precision != Precision.FLOAT32) {
+      // Its graph was written in Python: pcam cannot pad its convolutions around oneDNN's bfloat16 bug (pcam.model.Bf16ConvPad).
+      throw new InputException("precision " + precision + " fine-tunes only models imported with 'pcam import-keras', and " + dir
+          + " is not one: a contract SavedModel trains through its own Python-written train_step, which pcam cannot rewrite around"
+          + " oneDNN's bfloat16 convolution bug; use --precision float32");
+    }
+    ContractModel model = ContractModel.load(dir, device.sessionConfig(threads));
     LOG.info("{}: input {}x{}, {} variables ({} values)", dir, model.inputHeight(), model.inputWidth(),
         model.report().variables(), String.format("%,d", model.report().parameters()));
     return model;

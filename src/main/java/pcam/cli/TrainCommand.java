@@ -8,7 +8,6 @@ import pcam.model.Initializer;
 import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
-import pcam.model.Precision;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
 import pcam.util.InputException;
@@ -92,14 +91,6 @@ public final class TrainCommand implements Runnable, UsesFiles {
           + " no averaging on pcam-sample's held-out slice (README).")
   private double ema;
 
-  @Option(names = "--precision", paramLabel = "NAME", defaultValue = "float32",
-      description = "float32 | bf16. bf16: convolutions and matrix products compute in bfloat16 through oneDNN"
-          + " (TensorFlow's auto_mixed_precision_onednn_bfloat16 rewrite), with float32 weights, optimizer and loss (Keras'"
-          + " mixed_bfloat16); checkpoints and the exported model stay float32. Faster on CPUs with AVX512_BF16 or AMX;"
-          + " refused on other CPUs (oneDNN would emulate it, slower) and on a GPU. Numerics differ slightly from the"
-          + " study's float32.")
-  private Precision precision;
-
   @Override
   public void run() {
     loop.run(spec, "train", "--out RUNDIR is required", this::buildConfig);
@@ -132,7 +123,7 @@ public final class TrainCommand implements Runnable, UsesFiles {
     RunConfig config =
         RunConfig.of(
             new ModelSource.Cnn(modelSpec), epochs, batchSize, lr != null ? lr : architecture.defaultLearningRate(), schedule,
-            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), precision, dataSpec);
+            augmentOptions.toAugmentation(), loop.earlyStop, loop.threads, loop.device(), loop.precision, dataSpec);
     config.plan(1);
     return config;
   }

@@ -117,15 +117,12 @@ public final class CnnGraph {
   /**
    * As {@link #build(Graph, ModelSpec)}, for a session computing in {@code precision}. For bf16 the
    * first conv reads its RGB input with a zero fourth channel, through its kernel with a zero fourth
-   * input row ({@link #padChannel}): the same convolution, but TF 2.18's oneDNN bfloat16 Conv2D gives
-   * wrong, run-to-run varying outputs for an odd number of input channels above 1 on this build
-   * (measured on Zen 5 for 3, 5, 7, 9, 11 and 13: relative error 0.3 to 1.5 against float32, some
-   * runs 1e16; 1, 2, 4, 6, 8, 12, 16, 24 and 64 agree to bfloat16's ~0.4%, as do both gradients
-   * and MatMul at any size), and training on it diverged. Every other conv of cnn3/cnn9 has an even
-   * channel count. The variables, checkpoints and parameter count are unchanged.
+   * input row ({@link Bf16ConvPad}: oneDNN's bfloat16 Conv2D is wrong over an odd number of input
+   * channels above 1); every other conv of cnn3/cnn9 has an even channel count. The variables,
+   * checkpoints and parameter count are unchanged.
    */
   public static Built build(Graph graph, ModelSpec spec, Precision precision) {
-    boolean padRgb = precision == Precision.BF16;
+    boolean padRgb = Bf16ConvPad.needed(precision, 3);
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     Shape imageShape = Shape.of(-1, INPUT_SIZE, INPUT_SIZE, 3);
@@ -140,7 +137,7 @@ public final class CnnGraph {
 
     Operand<TFloat32> input = tf.math.mul(centreCrop(tf, images, spec.crop()), tf.constant(1f / 255));
     if (padRgb) {
-      input = padChannel(tf, input, 3);
+      input = Bf16ConvPad.input(tf, input);
     }
 
     SplittableRandom seeds = new SplittableRandom(spec.seed());
@@ -186,7 +183,7 @@ public final class CnnGraph {
       Variable<TFloat32> bias = filled(scope, "bias", Shape.of(units), 0f, initialValues);
       Operand<TFloat32> kernelRead = read(scope, kernel);
       boolean rgbConv = layer instanceof Conv conv && conv.inChannels() == 3;
-      Weights w = new Weights(padRgb && rgbConv ? padChannel(scope, kernelRead, 2) : kernelRead, read(scope, bias));
+      Weights w = new Weights(padRgb && rgbConv ? Bf16ConvPad.kernel(scope, kernelRead) : kernelRead, read(scope, bias));
       weights.put(layer.name(), w);
       kernels.add(kernelRead);
       variables.add(kernel);
@@ -361,13 +358,6 @@ public final class CnnGraph {
             tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
             tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
     return tf.math.mean(perExample, tf.constant(new int[] {0, 1}));
-  }
-
-  /** {@code x} with one zero slice appended along {@code axis} of its 4 (a channel of an NHWC map, an input row of an HWIO kernel). */
-  private static Operand<TFloat32> padChannel(Ops tf, Operand<TFloat32> x, int axis) {
-    int[][] paddings = new int[4][2];
-    paddings[axis][1] = 1;
-    return tf.pad(x, tf.constant(paddings), tf.constant(0f));
   }
 
   private static Operand<TFloat32> centreCrop(Ops tf, Operand<TFloat32> images, int crop) {

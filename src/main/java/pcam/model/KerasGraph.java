@@ -107,12 +107,23 @@ public final class KerasGraph {
   public static Shape outputShape(Graph graph, KerasSpec spec) {
     Ops tf = Ops.create(graph);
     Scopes scopes = new Scopes(tf.withSubScope(SCOPE));
-    Forward forward = new Forward(tf, scopes, new Weights(scopes), null, null, null);
+    Forward forward = new Forward(tf, scopes, new Weights(scopes), Precision.FLOAT32, null, null, null);
     Operand<TFloat32> images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, spec.height(), spec.width(), 3)));
     return forward.scores(spec, images).shape();
   }
 
+  /** The float32 graph: {@link #build(Graph, KerasSpec, Training, Precision)} in {@link Precision#FLOAT32}. */
   public static Built build(Graph graph, KerasSpec spec, Training training) {
+    return build(graph, spec, training, Precision.FLOAT32);
+  }
+
+  /**
+   * The scoring head and, with {@code training}, the fine-tuning head, for a session computing in
+   * {@code precision}. For bf16 every Conv2D over an odd number of input channels above 1 reads its
+   * input with a zero channel appended, through its kernel with a zero input row ({@link
+   * Bf16ConvPad}); the variables are the same as in float32, whose graph has no such pad.
+   */
+  public static Built build(Graph graph, KerasSpec spec, Training training, Precision precision) {
     Ops tf = Ops.create(graph);
     Ops init = tf.withInitScope();
     Shape imageShape = Shape.of(-1, spec.height(), spec.width(), 3);
@@ -126,7 +137,7 @@ public final class KerasGraph {
     Ops kerasScope = tf.withSubScope(SCOPE);
     Scopes layerScopes = new Scopes(kerasScope);
     Weights weights = new Weights(layerScopes);
-    Forward inference = new Forward(tf, layerScopes, weights, null, null, null);
+    Forward inference = new Forward(tf, layerScopes, weights, precision, null, null, null);
     Operand<TFloat32> logits = tf.withName(CnnGraph.LOGITS).identity(inference.logits(spec, images));
     tf.withName(CnnGraph.PROBABILITY).math.sigmoid(logits);
     Operand<TFloat32> dataLoss = tf.withName(CnnGraph.DATA_LOSS).identity(CnnGraph.crossEntropy(tf, logits, labels));
@@ -138,7 +149,8 @@ public final class KerasGraph {
     Placeholder<TFloat32> learningRate =
         tf.withName(CnnGraph.LEARNING_RATE).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Ops trainScope = tf.withSubScope("training");
-    Forward trainForward = new Forward(trainScope, new Scopes(trainScope), weights, training, tf.identity(step), new SplittableRandom(training.seed()));
+    Forward trainForward =
+        new Forward(trainScope, new Scopes(trainScope), weights, precision, training, tf.identity(step), new SplittableRandom(training.seed()));
     Operand<TFloat32> trainLogits = trainForward.logits(spec, images);
     Operand<TFloat32> trainLoss = tf.withName(CnnGraph.TRAIN_LOSS).identity(CnnGraph.crossEntropy(trainScope, trainLogits, labels));
     Operand<TFloat32> predicted =
@@ -228,6 +240,7 @@ public final class KerasGraph {
     private final Ops tf;
     private final Scopes scopes;
     private final Weights weights;
+    private final Precision precision;
     private final Training training;
     private final Operand<TInt64> step;
     private final SplittableRandom seeds;
@@ -238,10 +251,11 @@ public final class KerasGraph {
     /** Ops that read a weight, which the optimizer's in-place update must not overtake. */
     final List<Op> reads = new ArrayList<>();
 
-    Forward(Ops tf, Scopes scopes, Weights weights, Training training, Operand<TInt64> step, SplittableRandom seeds) {
+    Forward(Ops tf, Scopes scopes, Weights weights, Precision precision, Training training, Operand<TInt64> step, SplittableRandom seeds) {
       this.tf = tf;
       this.scopes = scopes;
       this.weights = weights;
+      this.precision = precision;
       this.training = training;
       this.step = step;
       this.seeds = seeds;
@@ -327,6 +341,10 @@ public final class KerasGraph {
           int filters = c.path("filters").asInt();
           long inC = x.shape().size(3);
           Operand<TFloat32> kernel = weight(s, node, "kernel", Shape.of(k[0], k[1], inC, filters));
+          if (Bf16ConvPad.needed(precision, inC)) {
+            x = Bf16ConvPad.input(s, x);
+            kernel = Bf16ConvPad.kernel(s, kernel);
+          }
           Operand<TFloat32> y =
               s.nn.conv2d(x, kernel, List.of(1L, st[0], st[1], 1L), padding(node), Conv2d.dilations(List.of(1L, d[0], d[1], 1L)));
           if (c.path("use_bias").asBoolean(true)) {

@@ -53,18 +53,25 @@ public final class KerasModel extends GraphModel {
     this.built = built;
   }
 
+  /** Builds {@code spec} in float32 and sets its weights: {@link #create(KerasSpec, Map, KerasGraph.Training, Precision, ConfigProto)}. */
+  public static KerasModel create(KerasSpec spec, Map<String, Weight> weights, KerasGraph.Training training, ConfigProto config) {
+    return create(spec, weights, training, Precision.FLOAT32, config);
+  }
+
   /**
    * Builds {@code spec} and sets its weights.
    *
    * @param weights by {@code node id/weight name} (conv2d/kernel); every weight of the spec is required
    * @param training null to score only
-   * @param config session options (device, threads); null for TensorFlow's defaults
+   * @param precision the graph's ({@link KerasGraph#build(Graph, KerasSpec, KerasGraph.Training, Precision)}) and the session's
+   * @param config session options (device, threads); null for TensorFlow's defaults. {@code precision}'s rewrite is added to them.
    */
-  public static KerasModel create(KerasSpec spec, Map<String, Weight> weights, KerasGraph.Training training, ConfigProto config) {
+  public static KerasModel create(
+      KerasSpec spec, Map<String, Weight> weights, KerasGraph.Training training, Precision precision, ConfigProto config) {
     Graph graph = new Graph();
     Session session = null;
     try {
-      KerasGraph.Built built = KerasGraph.build(graph, spec, training);
+      KerasGraph.Built built = KerasGraph.build(graph, spec, training, precision);
       List<Op> assigns = new ArrayList<>();
       List<Placeholder<TFloat32>> feeds = new ArrayList<>();
       List<Weight> values = new ArrayList<>();
@@ -90,7 +97,7 @@ public final class KerasModel extends GraphModel {
           values.add(w);
         }
       }
-      session = new Session(graph, config);
+      session = new Session(graph, precision.sessionOptions(config));
       assign(session, assigns, feeds, values);
       return new KerasModel(spec, graph, session, built);
     } catch (RuntimeException e) {
@@ -119,17 +126,24 @@ public final class KerasModel extends GraphModel {
     }
   }
 
+  /** {@link #forFinetuning(Path, Optimizer, Integer, String, long, Precision, ConfigProto)} in float32. */
+  public static KerasModel forFinetuning(
+      Path dir, Optimizer optimizer, Integer trainableLayers, String freezeUntil, long seed, ConfigProto config) {
+    return forFinetuning(dir, optimizer, trainableLayers, freezeUntil, seed, Precision.FLOAT32, config);
+  }
+
   /**
    * Opens a folder written by {@code pcam import-keras} (or a fine-tuned one) for fine-tuning.
    *
    * @param trainableLayers the last N layers with weights train; null for all (unless freezeUntil)
    * @param freezeUntil the layers with weights before this one are frozen; null for none
+   * @param precision what the session computes in; the folder's weights and the export stay float32
    */
   public static KerasModel forFinetuning(
-      Path dir, Optimizer optimizer, Integer trainableLayers, String freezeUntil, long seed, ConfigProto config) {
+      Path dir, Optimizer optimizer, Integer trainableLayers, String freezeUntil, long seed, Precision precision, ConfigProto config) {
     KerasSpec spec = KerasSpec.load(dir);
     Set<String> trainable = trainableNodes(spec, trainableLayers, freezeUntil);
-    return create(spec, readWeights(dir, spec), new KerasGraph.Training(optimizer, trainable, seed), config);
+    return create(spec, readWeights(dir, spec), new KerasGraph.Training(optimizer, trainable, seed), precision, config);
   }
 
   /** The ids of the layers whose weights train, per --trainable-layers / --freeze-until (all by default). */

@@ -39,6 +39,20 @@ public enum Precision {
   }
 
   /**
+   * Session options {@code config} (null: TensorFlow's defaults) with this precision's rewrite added;
+   * float32 returns {@code config} itself. For a model that builds its graph for this precision and
+   * takes its session options from the caller, so that graph and session always agree.
+   */
+  ConfigProto sessionOptions(ConfigProto config) {
+    if (this == FLOAT32) {
+      return config;
+    }
+    ConfigProto.Builder options = config == null ? ConfigProto.newBuilder() : config.toBuilder();
+    applyTo(options);
+    return options.build();
+  }
+
+  /**
    * Fails with one clear line when this precision cannot run fast on {@code device} and this CPU;
    * returns a one-line description for the log.
    */

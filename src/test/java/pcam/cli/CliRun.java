@@ -2,6 +2,7 @@ package pcam.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Test helper: runs pcam in-process with captured stdout/stderr. */
@@ -18,5 +19,19 @@ record CliRun(int exitCode, String out, String err) {
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute(args);
     return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** The messages pcam logs while {@code action} runs. */
+  static List<String> logLines(Runnable action) {
+    ch.qos.logback.classic.Logger pcam = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pcam");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    pcam.addAppender(appender);
+    try {
+      action.run();
+    } finally {
+      pcam.detachAppender(appender);
+    }
+    return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.SharedData;
@@ -20,6 +22,10 @@ import pcam.data.PatchSet;
 import pcam.eval.BinaryMetrics;
 import pcam.interop.ContractFixture;
 import pcam.interop.ContractModel;
+import pcam.interop.keras.KerasImport;
+import pcam.model.InputScale;
+import pcam.model.KerasModel;
+import pcam.model.KerasSpec;
 import pcam.model.ModelSource;
 import pcam.model.Optimizer;
 import pcam.model.Precision;
@@ -30,6 +36,7 @@ import pcam.interop.SavedModelInspector;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
 import pcam.util.Json;
+import org.tensorflow.proto.DataType;
 
 @pcam.Slow
 class FinetuneCommandTest {
@@ -98,20 +105,85 @@ class FinetuneCommandTest {
     }
   }
 
-  /** bf16 is pcam train's: a fine-tuning run whose (hand-edited) config.json asks for it is refused before any data is read. */
+  /**
+   * An import-keras model fine-tunes in bf16 end to end: config.json records it, a resumed run keeps
+   * it, and model/ is a float32 graph that scores as a float32 rebuild of its own weights does.
+   */
   @Test
-  void aFinetuneConfigAskingForBf16IsRefused() {
+  void anImportedKerasModelFinetunesInBf16AndExportsAFloat32Model() throws Exception {
+    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    Path data = SharedData.pcamSample();
+    Path imported = tmp.resolve("tg");
+    KerasImport.run(SharedData.root().resolve("keras-h5/tgrytnes-pcam-simple.h5"), imported, new KerasImport.Options(InputScale.IMAGENET, null), null);
+    Path runDir = tmp.resolve("runs/tg-bf16");
+
+    CliRun run = CliRun.run("finetune", "--savedmodel", imported.toString(), "--data", data.toString(), "--out", runDir.toString(),
+        "--limit", "200", "--val-fraction", "0.25", "--epochs", "1", "--batch-size", "32", "--lr", "1e-3", "--threads", "1",
+        "--device", "cpu", "--precision", "bf16");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(RunConfig.load(runDir).precision()).isEqualTo(Precision.BF16);
+    assertThat(Json.MAPPER.readTree(runDir.resolve("config.json").toFile()).path("precision").asText()).isEqualTo("BF16");
+    Path model = runDir.resolve("model");
+    Batch batch = pcam.TestPatches.batch(pcam.TestPatches.realSample(32));
+    KerasSpec spec = KerasSpec.load(model);
+    try (SavedModelScorer scorer = SavedModelScorer.load(model);
+        KerasModel float32 = KerasModel.create(spec, KerasModel.readWeights(model, spec), null, Precision.FLOAT32, null);
+        KerasModel original = KerasModel.create(spec, KerasModel.readWeights(imported, spec), null, Precision.FLOAT32, null)) {
+      List<DataType> types = new ArrayList<>();
+      scorer.bundle().graph().operations().forEachRemaining(op -> {
+        for (int i = 0; i < op.numOutputs(); i++) {
+          types.add(op.output(i).dataType());
+        }
+      });
+      assertThat(types).contains(DataType.DT_FLOAT).doesNotContain(DataType.DT_BFLOAT16);
+      float[] scores = scorer.predict(batch);
+      assertThat(scores).containsExactly(float32.predict(batch), within(1e-5f));
+      assertThat(scores).as("fine-tuning changed the weights").isNotEqualTo(original.predict(batch));
+    }
+
+    // What a kill during the epoch leaves (config.json, pcam's marker): --resume trains again, in bf16.
+    try (var files = Files.list(runDir)) {
+      for (Path f : files.toList()) {
+        if (!List.of("config.json", ".pcam.lock").contains(f.getFileName().toString())) {
+          pcam.util.AtomicFiles.deleteRecursively(f);
+        }
+      }
+    }
+    List<String> logged = CliRun.logLines(() -> {
+      CliRun resumed = CliRun.run("finetune", "--resume", runDir.toString());
+      assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    });
+    assertThat(logged).contains("precision: bf16 (oneDNN bfloat16 convolutions and matmuls; float32 weights and optimizer)");
+    assertThat(runDir.resolve("model/saved_model.pb")).exists();
+  }
+
+  /**
+   * A contract SavedModel's train_step was written in Python, so pcam cannot pad its convolutions:
+   * bf16 is refused, as a new run's option and in a (hand-edited) config.json, before any data is read.
+   */
+  @Test
+  void aContractSavedModelIsRefusedInBf16() {
     assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
     Path fixture = ContractFixture.create(tmp.resolve("fixture"), 64);
-    Path runDir = tmp.resolve("runs/bf16");
     Path data = SharedData.pcamSample();
+    String refusal = "pcam: precision bf16 fine-tunes only models imported with 'pcam import-keras', and " + fixture
+        + " is not one: a contract SavedModel trains through its own Python-written train_step";
+
+    Path newRun = tmp.resolve("runs/new-bf16");
+    CliRun run = CliRun.run("finetune", "--savedmodel", fixture.toString(), "--data", data.toString(), "--out", newRun.toString(),
+        "--device", "cpu", "--precision", "bf16");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run.err()).startsWith(refusal).contains("use --precision float32").hasLineCount(1);
+    assertThat(newRun.resolve("config.json")).doesNotExist();
+
+    Path runDir = tmp.resolve("runs/bf16");
     DataSpec spec = new DataSpec(data.resolve("train_labels.csv"), data.resolve("train"), 100, null, 0.25, 1, 10, 245, false, false, false);
     RunConfig.of(new ModelSource.SavedModel(fixture, Optimizer.ADAM, null, null, 1), 1, 16, 1e-3, LearningRateSchedule.Config.CONSTANT,
         Augmentation.FLIPS, 0, 1, "cpu", Precision.BF16, spec).save(runDir);
-
-    CliRun run = CliRun.run("finetune", "--resume", runDir.toString());
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(run.err()).contains("asks for precision bf16 when fine-tuning").contains("pcam train's cnn3/cnn9 only");
+    CliRun resumed = CliRun.run("finetune", "--resume", runDir.toString());
+    assertThat(resumed.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(resumed.err()).startsWith(refusal);
     assertThat(runDir.resolve("history.csv")).doesNotExist();
   }
 

@@ -1,6 +1,7 @@
 package pcam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
+import pcam.model.Precision;
+import pcam.train.RunConfig;
+import pcam.util.ProcInfo;
 
 @pcam.Slow
 class SweepCommandTest {
@@ -34,6 +38,20 @@ class SweepCommandTest {
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out()).contains("lr=0.001", "(done before)").doesNotContain("best epoch");
     assertThat(Files.readAllLines(sweep.resolve("sweep.csv"))).hasSize(3);
+  }
+
+  /** --precision reaches each cell's train, swept or fixed, and each cell's config.json records it. */
+  @Test
+  void precisionPassesThroughToEachCell(@TempDir Path tmp) throws Exception {
+    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    Path data = tmp.resolve("data");
+    SyntheticPatches.write(data, 64, 0, 3, false);
+    Path sweep = tmp.resolve("sweep");
+    CliRun run = CliRun.run("sweep", "--data", data.toString(), "--out", sweep.toString(), "--set", "precision=float32,bf16",
+        "--epochs", "1", "--val-fraction", "0.25", "--batch-size", "16", "--crop", "32", "--threads", "1", "--device", "cpu");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(RunConfig.load(sweep.resolve("precision=float32")).precisionOrDefault()).isEqualTo(Precision.FLOAT32);
+    assertThat(RunConfig.load(sweep.resolve("precision=bf16")).precisionOrDefault()).isEqualTo(Precision.BF16);
   }
 
   @Test

@@ -136,26 +136,12 @@ class TrainCommandTest {
         }
       }
     }
-    List<String> logged = logLines(() -> {
+    List<String> logged = CliRun.logLines(() -> {
       CliRun resumed = CliRun.run("train", "--resume", run.toString());
       assertThat(resumed.exitCode()).as(resumed.err()).isZero();
     });
     assertThat(logged).contains("device: cpu", "precision: bf16 (oneDNN bfloat16 convolutions and matmuls; float32 weights and optimizer)");
     assertThat(run.resolve("model/saved_model.pb")).exists();
-  }
-
-  /** The messages pcam logs while {@code action} runs. */
-  private static List<String> logLines(Runnable action) {
-    ch.qos.logback.classic.Logger pcam = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("pcam");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
-    appender.start();
-    pcam.addAppender(appender);
-    try {
-      action.run();
-    } finally {
-      pcam.detachAppender(appender);
-    }
-    return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
   }
 
   @Test

@@ -33,7 +33,7 @@ class PrecisionTest {
   /** The flags of an AMD EPYC Zen 4/5 that matter here. */
   private static final Set<String> ZEN5 = Set.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16");
 
-  private static void assumeNativeBf16() {
+  static void assumeNativeBf16() {
     assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains),
         "this CPU has no native bfloat16 (avx512_bf16 / amx_bf16)");
   }
@@ -47,6 +47,13 @@ class PrecisionTest {
     assertThat(bf16.getGraphOptions().getRewriteOptions().getAutoMixedPrecisionOnednnBfloat16()).isEqualTo(RewriterConfig.Toggle.ON);
     // Everything else as for float32.
     assertThat(bf16.toBuilder().clearGraphOptions().build()).isEqualTo(f32);
+    // What a KerasModel does with the options it is given: float32 leaves them alone, bf16 adds its rewrite.
+    assertThat(Precision.FLOAT32.sessionOptions(f32)).isSameAs(f32);
+    assertThat(Precision.FLOAT32.sessionOptions(null)).isNull();
+    assertThat(Precision.BF16.sessionOptions(f32)).isEqualTo(bf16);
+    assertThat(Precision.BF16.sessionOptions(bf16)).isEqualTo(bf16);
+    assertThat(Precision.BF16.sessionOptions(null).getGraphOptions().getRewriteOptions().getAutoMixedPrecisionOnednnBfloat16())
+        .isEqualTo(RewriterConfig.Toggle.ON);
   }
 
   @Test
