@@ -24,7 +24,7 @@ import pcam.util.AtomicFiles;
 import pcam.util.PathGuard;
 import pcam.train.LearningRateSchedule;
 import pcam.train.TensorBoardListener;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.train.TrainingListener;
 import pcam.train.TrainingPlan;
 import pcam.train.TrainingResult;

@@ -1,5 +1,6 @@
 package pcam.train;
 
+import pcam.run.RunDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.eval.EvaluationMetrics;

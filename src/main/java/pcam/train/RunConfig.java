@@ -1,5 +1,6 @@
 package pcam.train;
 
+import pcam.run.RunDirectory;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package pcam.train;
 
+import pcam.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package pcam.train;
 
+import pcam.run.RunDirectory;
 import java.util.Locale;
 import pcam.util.ExplainedFailure;
 

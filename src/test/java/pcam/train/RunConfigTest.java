@@ -1,5 +1,6 @@
 package pcam.train;
 
+import pcam.run.RunDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
