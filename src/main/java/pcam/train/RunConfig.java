@@ -1,6 +1,5 @@
 package pcam.train;
 
-import pcam.run.RunDirectory;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.model.Precision;
+import pcam.run.RunDirectory;
 import pcam.util.Json;
 
 /**

@@ -1,6 +1,5 @@
 package pcam.train;
 
-import pcam.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import pcam.eval.BinaryMetrics;
 import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.model.TrainableModel;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 

@@ -1,7 +1,7 @@
 package pcam.train;
 
-import pcam.run.RunDirectory;
 import java.util.Locale;
+import pcam.run.RunDirectory;
 import pcam.util.ExplainedFailure;
 
 /**

@@ -1,8 +1,5 @@
 package pcam.train;
 
-import pcam.run.RunDirectory;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,10 @@ import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.model.Precision;
+import pcam.run.RunDirectory;
 import pcam.util.Json;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RunConfigTest {
   private static final DataSpec DATA =

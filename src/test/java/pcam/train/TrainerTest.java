@@ -1,9 +1,5 @@
 package pcam.train;
 
-import pcam.run.RunDirectory;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +18,12 @@ import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.model.SavedModelScorer;
 import pcam.model.TrainableModel;
+import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.Json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @pcam.Slow
 class TrainerTest {
