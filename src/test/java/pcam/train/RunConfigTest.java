@@ -1,5 +1,7 @@
 package pcam.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,6 @@ import pcam.model.Optimizer;
 import pcam.model.Precision;
 import pcam.run.RunDirectory;
 import pcam.util.Json;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RunConfigTest {
   private static final DataSpec DATA =

@@ -1,5 +1,8 @@
 package pcam.train;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +24,6 @@ import pcam.model.TrainableModel;
 import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.Json;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @pcam.Slow
 class TrainerTest {
