@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import picocli.CommandLine.Command;

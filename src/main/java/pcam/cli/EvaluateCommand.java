@@ -23,7 +23,7 @@ import pcam.eval.LabelledPredictions;
 import pcam.eval.Predictor;
 import pcam.eval.RunReport;
 import pcam.model.ScoringModel;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 

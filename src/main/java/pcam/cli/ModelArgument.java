@@ -13,7 +13,7 @@ import pcam.model.EnsembleModel;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
 import pcam.model.ServingSpec;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
 import pcam.eval.Sweep;
 import pcam.eval.SweepGrid;
 import pcam.eval.SweepReport;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.PathGuard;
 

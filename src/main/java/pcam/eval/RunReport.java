@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 import pcam.util.Json;

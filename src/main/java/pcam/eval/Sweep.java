@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.Json;
 
 /**

@@ -24,7 +24,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 
 /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.eval.EvaluationMetrics;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.Json;
 

@@ -3,6 +3,7 @@ package pcam.train;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pcam.eval.EvaluationMetrics;
+import pcam.run.RunDirectory;
 
 /**
  * At the end of a run that was not interrupted: restores the best checkpoint and writes model/

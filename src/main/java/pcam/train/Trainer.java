@@ -17,6 +17,7 @@ import pcam.eval.BinaryMetrics;
 import pcam.eval.EvaluationMetrics;
 import pcam.eval.LabelledPredictions;
 import pcam.model.TrainableModel;
+import pcam.run.RunDirectory;
 import pcam.util.AtomicFiles;
 import pcam.util.InputException;
 

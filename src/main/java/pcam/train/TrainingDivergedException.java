@@ -1,6 +1,7 @@
 package pcam.train;
 
 import java.util.Locale;
+import pcam.run.RunDirectory;
 import pcam.util.ExplainedFailure;
 
 /**

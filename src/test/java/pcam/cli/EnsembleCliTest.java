@@ -67,7 +67,7 @@ class EnsembleCliTest {
     args.addAll(java.util.List.of(common));
     CliRun r = CliRun.run(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isZero();
-    return LabelledPredictions.read(pcam.train.RunDirectory.at(out).predictions());
+    return LabelledPredictions.read(pcam.run.RunDirectory.at(out).predictions());
   }
 
   private static Map<String, Float> predict(Path out, Path sample, Path... models) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.SharedData;
 import pcam.TinySavedModels;
 import pcam.data.SyntheticPatches;
-import pcam.train.RunDirectory;
+import pcam.run.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -219,7 +219,7 @@ class FailureLinesTest {
   void aSecondTrainingIntoAFolderAnotherProcessHoldsExitsTwoNamingThePid() throws Exception {
     Path run = tmp.resolve("run");
     Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), pcam.train.RunDirectoryTest.Holder.class.getName(), run.toString())
+            "-cp", System.getProperty("java.class.path"), pcam.run.RunDirectoryTest.Holder.class.getName(), run.toString())
         .start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(out.readLine()).isEqualTo("locked");

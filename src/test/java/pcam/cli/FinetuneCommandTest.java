@@ -91,7 +91,7 @@ class FinetuneCommandTest {
     float[] scores;
     try (SavedModelScorer scorer = SavedModelScorer.load(model)) {
       try (ContractModel bestCheckpoint = ContractModel.load(fixture)) {
-        bestCheckpoint.restoreCheckpoint(pcam.train.RunDirectory.at(runDir).bestCheckpoint());
+        bestCheckpoint.restoreCheckpoint(pcam.run.RunDirectory.at(runDir).bestCheckpoint());
         scores = score(bestCheckpoint, validation);
       }
       float[] exported = score(new ResizingScorer(scorer), validation);

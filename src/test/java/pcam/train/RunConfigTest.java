@@ -18,6 +18,7 @@ import pcam.model.ModelSource;
 import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.model.Precision;
+import pcam.run.RunDirectory;
 import pcam.util.Json;
 
 class RunConfigTest {

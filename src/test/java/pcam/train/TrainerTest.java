@@ -21,6 +21,7 @@ import pcam.model.ModelSpec;
 import pcam.model.Optimizer;
 import pcam.model.SavedModelScorer;
 import pcam.model.TrainableModel;
+import pcam.run.RunDirectory;
 import pcam.util.InputException;
 import pcam.util.Json;
 

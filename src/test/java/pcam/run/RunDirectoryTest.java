@@ -1,4 +1,4 @@
-package pcam.train;
+package pcam.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package pcam.train;
+package pcam.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
