@@ -1,7 +1,11 @@
 package pcam.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -33,5 +37,21 @@ record CliRun(int exitCode, String out, String err) {
       pcam.detachAppender(appender);
     }
     return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /**
+   * Leaves {@code runDir} as a kill during its first epoch would: only config.json, pcam's marker
+   * and the files named in {@code alsoKept}.
+   */
+  static void leaveAsKilled(Path runDir, String... alsoKept) throws IOException {
+    List<String> kept = new ArrayList<>(List.of("config.json", ".pcam.lock"));
+    kept.addAll(List.of(alsoKept));
+    try (var files = Files.list(runDir)) {
+      for (Path f : files.toList()) {
+        if (!kept.contains(f.getFileName().toString())) {
+          pcam.util.AtomicFiles.deleteRecursively(f);
+        }
+      }
+    }
   }
 }

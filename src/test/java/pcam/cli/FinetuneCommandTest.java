@@ -145,13 +145,7 @@ class FinetuneCommandTest {
     }
 
     // What a kill during the epoch leaves (config.json, pcam's marker): --resume trains again, in bf16.
-    try (var files = Files.list(runDir)) {
-      for (Path f : files.toList()) {
-        if (!List.of("config.json", ".pcam.lock").contains(f.getFileName().toString())) {
-          pcam.util.AtomicFiles.deleteRecursively(f);
-        }
-      }
-    }
+    CliRun.leaveAsKilled(runDir);
     List<String> logged = CliRun.logLines(() -> {
       CliRun resumed = CliRun.run("finetune", "--resume", runDir.toString());
       assertThat(resumed.exitCode()).as(resumed.err()).isZero();

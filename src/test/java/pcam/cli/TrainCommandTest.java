@@ -72,14 +72,7 @@ class TrainCommandTest {
         "--batch-size", "16", "--val-fraction", "0.25", "--threads", "2", "--lr", "0.002");
     assertThat(first.exitCode()).as(first.err()).isZero();
     // What a kill during epoch 1 leaves: the saved config, pcam's marker, the log, a half-written history.
-    try (var files = Files.list(run)) {
-      for (Path f : files.toList()) {
-        String name = f.getFileName().toString();
-        if (!List.of("config.json", ".pcam.lock", "train.log").contains(name)) {
-          pcam.util.AtomicFiles.deleteRecursively(f);
-        }
-      }
-    }
+    CliRun.leaveAsKilled(run, "train.log");
     Files.writeString(run.resolve(".history.csv.tmp-99999"), "epoch,train_loss\n1,");
     CliRun restarted = CliRun.run("train", "--data", data.toString(), "--out", run.toString());
     assertThat(restarted.err()).contains("already holds a run; continue it with --resume");
@@ -129,13 +122,7 @@ class TrainCommandTest {
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(RunConfig.load(run).precision()).isEqualTo(Precision.BF16);
     // What a kill during the epoch leaves (config.json, pcam's marker, the log): --resume trains again, in bf16.
-    try (var files = Files.list(run)) {
-      for (Path f : files.toList()) {
-        if (!List.of("config.json", ".pcam.lock").contains(f.getFileName().toString())) {
-          pcam.util.AtomicFiles.deleteRecursively(f);
-        }
-      }
-    }
+    CliRun.leaveAsKilled(run);
     List<String> logged = CliRun.logLines(() -> {
       CliRun resumed = CliRun.run("train", "--resume", run.toString());
       assertThat(resumed.exitCode()).as(resumed.err()).isZero();
