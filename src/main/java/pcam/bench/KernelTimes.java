@@ -34,9 +34,9 @@ public final class KernelTimes {
   private KernelTimes() {}
 
   /**
-   * Times, alone, the op behind each of {@code nodes} in {@code graph} that carries FLOPs (see
-   * {@link GraphFlops#carrier}); {@code ranOps} are the op types TensorFlow ran for them, as the
-   * trace names them. Each kernel is run {@code runs} times after two warm-up runs; the median counts.
+   * Times, alone, the op behind each traced node of {@code graph} that carries FLOPs (see {@link
+   * GraphFlops#carrier}: a node's traced op type says when a fused kernel's FLOPs sit in its input).
+   * Each kernel is run {@code runs} times after two warm-up runs; the median counts.
    * With {@link Precision#BF16} the replicas are bfloat16 ops on bfloat16 inputs: the kernels a bf16
    * session's rewrite runs (the rewrite itself leaves a run's fetched node alone, so it cannot be asked).
    */
