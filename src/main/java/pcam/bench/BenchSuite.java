@@ -26,7 +26,6 @@ import pcam.model.Device;
 import pcam.model.ModelSpec;
 import pcam.model.Precision;
 import pcam.model.SavedModelScorer;
-import pcam.util.ProcInfo;
 
 /**
  * Everything issue 6 asks for, measured in one process and one run, so every ratio compares
@@ -258,7 +257,7 @@ public final class BenchSuite {
     List<String> keys = List.of("cnn3_train_bf16_img_s", "cnn3_train_bf16_flop_fraction", "cnn3_train_bf16_speedup",
         "cnn3_train_bf16_kernel_limit_fraction", "cnn3_train_bf16_fraction_of_kernel_limit");
     keys.forEach(k -> r.put(k, null));
-    if (Precision.NATIVE_BF16_FLAGS.stream().noneMatch(ProcInfo.cpuFlags()::contains)) {
+    if (!Precision.nativeBf16()) {
       LOG.info("no native bfloat16 on this CPU: cnn3_train_bf16_* left null");
       return;
     }

@@ -222,7 +222,7 @@ public final class LoopOptions {
     // An import-keras folder is rebuilt in Java; any other SavedModel must have the train_step contract.
     if (KerasSpec.isImported(dir)) {
       KerasModel model = KerasModel.forFinetuning(dir, saved.optimizer(), saved.trainableLayers(), saved.freezeUntil(), saved.seed(),
-          precision, device.sessionConfig(threads, precision));
+          precision, device.sessionConfig(threads)); // KerasModel adds the precision's rewrite
       LOG.info("{}: Keras model from {}, input {}x{}, {} of {} layers with weights train ({} values), input scale {}", dir,
           model.spec().source(), model.inputHeight(), model.inputWidth(), model.trainableWeights().stream().map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().count(),
           model.spec().weighted().size(), String.format("%,d", model.trainableParams()), model.spec().inputScale().label());

@@ -26,6 +26,15 @@ public enum Precision {
   /** /proc/cpuinfo flags of a CPU that computes bfloat16 natively: any one of them. */
   public static final List<String> NATIVE_BF16_FLAGS = List.of("avx512_bf16", "amx_bf16");
 
+  /** Whether this CPU computes bfloat16 natively (one of {@link #NATIVE_BF16_FLAGS}). */
+  public static boolean nativeBf16() {
+    return nativeBf16(ProcInfo.cpuFlags());
+  }
+
+  static boolean nativeBf16(Set<String> cpuFlags) {
+    return NATIVE_BF16_FLAGS.stream().anyMatch(cpuFlags::contains);
+  }
+
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -73,7 +82,7 @@ public enum Precision {
       throw new InputException("--precision bf16 runs on the CPU only (oneDNN's bfloat16 rewrite), and --device auto picks gpu:0 here;"
           + " give --device cpu");
     }
-    if (NATIVE_BF16_FLAGS.stream().noneMatch(cpuFlags::contains)) {
+    if (!nativeBf16(cpuFlags)) {
       throw new InputException("--precision bf16: this CPU has no native bfloat16 (neither " + String.join(" nor ", NATIVE_BF16_FLAGS)
           + " in /proc/cpuinfo), so oneDNN would emulate it, slower than float32; use --precision float32");
     }

@@ -83,7 +83,7 @@ class KernelTimesTest {
   @Test
   void bf16KernelsAreBfloat16OpsOfTheBf16GraphsShapes() {
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        Precision.NATIVE_BF16_FLAGS.stream().anyMatch(pcam.util.ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+        Precision.nativeBf16(), "no native bfloat16 on this CPU");
     ModelSpec spec = ModelSpec.defaults(Architecture.CNN3, 1);
     try (CnnModel model = CnnModel.create(spec, Device.parse("cpu"), 1, Precision.BF16)) {
       GraphOperation conv1 = model.graph().operation("training/conv2d/Conv2d");

@@ -27,7 +27,7 @@ class BenchAllCommandTest {
       assertThat(json.get(key).isNumber()).as(key + " is a number").isTrue();
     }
     // bf16 figures: numbers where the CPU has native bfloat16 (CI's does), null elsewhere.
-    boolean bf16 = pcam.model.Precision.NATIVE_BF16_FLAGS.stream().anyMatch(pcam.util.ProcInfo.cpuFlags()::contains);
+    boolean bf16 = pcam.model.Precision.nativeBf16();
     for (String key : new String[] {"cnn3_train_bf16_img_s", "cnn3_train_bf16_flop_fraction", "cnn3_train_bf16_speedup",
         "cnn3_train_bf16_kernel_limit_fraction", "cnn3_train_bf16_fraction_of_kernel_limit"}) {
       assertThat(json.has(key)).as(key).isTrue();

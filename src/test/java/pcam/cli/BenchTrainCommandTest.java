@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import pcam.model.Precision;
-import pcam.util.ProcInfo;
 
 @pcam.Slow
 class BenchTrainCommandTest {
@@ -32,7 +31,7 @@ class BenchTrainCommandTest {
     CliRun gpu = CliRun.run("bench", "train", "--precision", "bf16", "--device", "gpu:1");
     assertThat(gpu.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(gpu.err()).contains("--precision bf16 runs on the CPU only");
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
     CliRun run = CliRun.run("bench", "train", "--batch-size", "4", "--steps", "2", "--warmup", "1", "--threads", "1",
         "--device", "cpu", "--precision", "bf16");
     assertThat(run.exitCode()).as(run.err()).isZero();

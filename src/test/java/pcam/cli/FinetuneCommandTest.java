@@ -31,7 +31,6 @@ import pcam.model.Optimizer;
 import pcam.model.Precision;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
-import pcam.util.ProcInfo;
 import pcam.interop.SavedModelInspector;
 import pcam.model.SavedModelScorer;
 import pcam.model.ScoringModel;
@@ -111,7 +110,7 @@ class FinetuneCommandTest {
    */
   @Test
   void anImportedKerasModelFinetunesInBf16AndExportsAFloat32Model() throws Exception {
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
     Path data = SharedData.pcamSample();
     Path imported = tmp.resolve("tg");
     KerasImport.run(SharedData.root().resolve("keras-h5/tgrytnes-pcam-simple.h5"), imported, new KerasImport.Options(InputScale.IMAGENET, null), null);
@@ -160,7 +159,7 @@ class FinetuneCommandTest {
    */
   @Test
   void aContractSavedModelIsRefusedInBf16() {
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
     Path fixture = ContractFixture.create(tmp.resolve("fixture"), 64);
     Path data = SharedData.pcamSample();
     String refusal = "pcam: precision bf16 fine-tunes only models imported with 'pcam import-keras', and " + fixture

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import pcam.data.SyntheticPatches;
 import pcam.model.Precision;
 import pcam.train.RunConfig;
-import pcam.util.ProcInfo;
 
 @pcam.Slow
 class SweepCommandTest {
@@ -43,7 +42,7 @@ class SweepCommandTest {
   /** --precision reaches each cell's train, swept or fixed, and each cell's config.json records it. */
   @Test
   void precisionPassesThroughToEachCell(@TempDir Path tmp) throws Exception {
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
     Path data = tmp.resolve("data");
     SyntheticPatches.write(data, 64, 0, 3, false);
     Path sweep = tmp.resolve("sweep");

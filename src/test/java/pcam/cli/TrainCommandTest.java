@@ -15,7 +15,6 @@ import pcam.model.Precision;
 import pcam.train.HistoryCsv;
 import pcam.train.LearningRateSchedule;
 import pcam.train.RunConfig;
-import pcam.util.ProcInfo;
 
 @pcam.Slow
 class TrainCommandTest {
@@ -114,7 +113,7 @@ class TrainCommandTest {
     CliRun unknown = CliRun.run("train", "--data", data.toString(), "--out", dir.resolve("fp16").toString(), "--precision", "fp16");
     assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(unknown.err()).contains("fp16");
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
 
     Path run = dir.resolve("run");
     CliRun first = CliRun.run("train", "--data", data.toString(), "--out", run.toString(), "--crop", "32", "--epochs", "1",

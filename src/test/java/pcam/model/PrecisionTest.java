@@ -21,7 +21,6 @@ import org.tensorflow.proto.StepStats;
 import pcam.TestPatches;
 import pcam.data.Batch;
 import pcam.util.InputException;
-import pcam.util.ProcInfo;
 
 /**
  * bf16 against float32 on the same weights: the session rewrite really runs (bfloat16 casts in the
@@ -34,7 +33,7 @@ class PrecisionTest {
   private static final Set<String> ZEN5 = Set.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16");
 
   static void assumeNativeBf16() {
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains),
+    assumeTrue(Precision.nativeBf16(),
         "this CPU has no native bfloat16 (avx512_bf16 / amx_bf16)");
   }
 

@@ -17,7 +17,6 @@ import pcam.model.CnnModel;
 import pcam.model.Device;
 import pcam.model.ModelSpec;
 import pcam.model.Precision;
-import pcam.util.ProcInfo;
 
 /**
  * A short real training: cnn3 at full size on 1,800 real sample patches for two epochs (batch 32,
@@ -46,7 +45,7 @@ class TrainerRealDataTest {
    */
   @Test
   void cnn3LearnsRealPatchesInBf16AsInFloat32(@TempDir Path runs) {
-    assumeTrue(Precision.NATIVE_BF16_FLAGS.stream().anyMatch(ProcInfo.cpuFlags()::contains), "no native bfloat16 on this CPU");
+    assumeTrue(Precision.nativeBf16(), "no native bfloat16 on this CPU");
     PatchSet all = TestPatches.realSample(2000);
     PatchSet train = all.select(IntStream.range(0, 1800).toArray());
     PatchSet validation = all.select(IntStream.range(1800, 2000).toArray());
